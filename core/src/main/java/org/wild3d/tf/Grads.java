@@ -1,9 +1,6 @@
 package org.wild3d.tf;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashSet;
 import java.util.Set;
 import java.util.List;
 import org.tensorflow.GraphOperation;
@@ -29,7 +26,7 @@ public final class Grads {
   public static List<Operand<TFloat32>> of(
       Ops tf, Operand<TFloat32> y, List<? extends Operand<TFloat32>> xs) {
     Shapes.check("gradient target (scalar)", y);
-    Set<String> ancestors = ancestors(y);
+    Set<String> ancestors = GraphWalk.ancestors(List.of(y), false).keySet();
     List<Operand<TFloat32>> reachable = new ArrayList<>();
     for (Operand<TFloat32> x : xs) {
       if (ancestors.contains(x.op().name())) {
@@ -53,22 +50,6 @@ public final class Grads {
       }
     }
     return out;
-  }
-
-  /** Names of all ops that {@code y} depends on through data inputs, {@code y}'s own included. */
-  private static Set<String> ancestors(Operand<?> y) {
-    Set<String> seen = new HashSet<>();
-    Deque<GraphOperation> todo = new ArrayDeque<>();
-    todo.push((GraphOperation) y.op());
-    while (!todo.isEmpty()) {
-      GraphOperation op = todo.pop();
-      if (seen.add(op.name())) {
-        for (int i = 0; i < op.numInputs(); i++) {
-          todo.push((GraphOperation) op.input(i).op());
-        }
-      }
-    }
-    return seen;
   }
 
   /** True if {@code o} is TF's NoGradient marker (an output without a native handle). */
