@@ -95,7 +95,9 @@ public final class Noise {
       Operand<TInt32> shape = tf.concat(
           List.of(n, tf.constant(new int[] {h, w, 1})), tf.constant(0));
       Operand<TInt64> seed = tf.bitwise.bitwiseXor(r.seed(), tf.constant(new long[] {0L, nameHash}));
-      noise = tf.random.statelessRandomNormal(shape, seed); // [N,H,W,1]
+      // StopGradient: the shape comes from x, so without it backprop would enter
+      // StatelessRandomNormal, which has no gradient function.
+      noise = tf.stopGradient(tf.random.statelessRandomNormal(shape, seed)); // [N,H,W,1]
     } else if (source instanceof Constant) {
       noise =
           tf.random.statelessRandomNormal(
