@@ -1,0 +1,123 @@
+package org.wild3d.render;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import java.util.List;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Stack;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.wild3d.tf.Shapes;
+
+/**
+ * Bilinear sampling of triplanes at 3D points (see {@code docs/CONVENTIONS.md}).
+ *
+ * <p>A point {@code p} is normalised {@code q = p / (box/2)}; plane XY (channels {@code 0:F}) is
+ * sampled at {@code (u, v) = (q.x, q.y)}, XZ ({@code F:2F}) at {@code (q.x, q.z)}, YZ
+ * ({@code 2F:3F}) at {@code (q.y, q.z)}; u indexes columns, v rows; texel k's centre is at
+ * {@code (2k+1)/R − 1} (align_corners = false) and texels outside the plane read as zero. The three
+ * planes' features are averaged.
+ *
+ * <p>Built from one GatherV2 over the flattened planes (C++ gradient: an unsorted segment sum), so
+ * gradients reach the planes; the bilinear weights are differentiable in the points too (the
+ * integer texel indices carry no gradient).
+ */
+public final class TriplaneSampler {
+  private TriplaneSampler() {}
+
+  /**
+   * Samples one scene's planes per batch entry ({@code views = 1}).
+   *
+   * <p>Shapes: {@code planes [N,Rp,Rp,3F]}, {@code points [N,M,3]} → {@code [N,M,F]}.
+   */
+  public static Operand<TFloat32> sample(
+      Ops tf, Operand<TFloat32> planes, Operand<TFloat32> points, float boxSize) {
+    return sample(tf, planes, points, boxSize, 1);
+  }
+
+  /**
+   * Samples with {@code views} point sets per scene: point set {@code b} reads the planes of scene
+   * {@code b / views} (scene-major order: {@code b = n·V + v}). The planes are not copied.
+   *
+   * <p>Shapes: {@code planes [N,Rp,Rp,3F]}, {@code points [N·V,M,3]} → {@code [N·V,M,F]}.
+   */
+  public static Operand<TFloat32> sample(
+      Ops tf, Operand<TFloat32> planes, Operand<TFloat32> points, float boxSize, int views) {
+    checkArgument(boxSize > 0, "triplane box_size: expected > 0, found %s", boxSize);
+    checkArgument(views >= 1, "views: expected >= 1, found %s", views);
+    Shapes.check("TriplaneSampler planes [N,Rp,Rp,3F]", planes, -1, -1, -1, -1);
+    Shapes.check("TriplaneSampler points [N,M,3]", points, -1, -1, 3);
+    int res = Shapes.dim(planes, 1);
+    checkArgument(
+        Shapes.dim(planes, 2) == res,
+        "triplanes: expected square planes, found %s",
+        planes.shape());
+    int c3 = Shapes.dim(planes, 3);
+    checkArgument(c3 % 3 == 0, "triplane channels: expected a multiple of 3, found %s", c3);
+    int f = c3 / 3;
+
+    Operand<TFloat32> q = tf.math.mul(points, tf.constant(2f / boxSize)); // [B,M,3]
+    Operand<TFloat32> qu = tf.gather(q, tf.constant(new int[] {0, 0, 1}), tf.constant(2)); // [B,M,P]
+    Operand<TFloat32> qv = tf.gather(q, tf.constant(new int[] {1, 2, 2}), tf.constant(2)); // [B,M,P]
+    // texel coordinates: centre of texel k at k
+    Operand<TFloat32> x = texel(tf, qu, res);
+    Operand<TFloat32> y = texel(tf, qv, res);
+    Operand<TFloat32> x0 = tf.stopGradient(tf.math.floor(x));
+    Operand<TFloat32> y0 = tf.stopGradient(tf.math.floor(y));
+    Operand<TFloat32> fx = tf.math.sub(x, x0);
+    Operand<TFloat32> fy = tf.math.sub(y, y0);
+    Operand<TFloat32> one = tf.constant(1f);
+    Operand<TFloat32> gx = tf.math.sub(one, fx);
+    Operand<TFloat32> gy = tf.math.sub(one, fy);
+    Operand<TFloat32> x1 = tf.math.add(x0, one);
+    Operand<TFloat32> y1 = tf.math.add(y0, one);
+    Stack.Options last = Stack.axis(-1L);
+    Operand<TFloat32> cx = tf.stack(List.of(x0, x1, x0, x1), last); // [B,M,P,4]
+    Operand<TFloat32> cy = tf.stack(List.of(y0, y0, y1, y1), last); // [B,M,P,4]
+    Operand<TFloat32> w =
+        tf.stack(
+            List.of(tf.math.mul(gx, gy), tf.math.mul(fx, gy), tf.math.mul(gx, fy), tf.math.mul(fx, fy)),
+            last); // [B,M,P,4]
+    Operand<TFloat32> lo = tf.constant(0f);
+    Operand<TFloat32> hi = tf.constant((float) (res - 1));
+    Operand<TFloat32> inside =
+        tf.dtypes.cast(
+            tf.math.logicalAnd(
+                tf.math.logicalAnd(tf.math.greaterEqual(cx, lo), tf.math.lessEqual(cx, hi)),
+                tf.math.logicalAnd(tf.math.greaterEqual(cy, lo), tf.math.lessEqual(cy, hi))),
+            TFloat32.class);
+    w = tf.math.mul(w, inside); // zero padding
+    Operand<TInt32> ix = tf.dtypes.cast(tf.math.minimum(tf.math.maximum(cx, lo), hi), TInt32.class);
+    Operand<TInt32> iy = tf.dtypes.cast(tf.math.minimum(tf.math.maximum(cy, lo), hi), TInt32.class);
+
+    // row of the flattened planes [N·Rp·Rp·P, F]: ((n·Rp + y)·Rp + x)·P + p
+    Operand<TInt32> batch =
+        tf.range(tf.constant(0), tf.gather(tf.shape(points), tf.constant(0), tf.constant(0)), tf.constant(1));
+    Operand<TInt32> scene =
+        tf.reshape(tf.math.floorDiv(batch, tf.constant(views)), tf.constant(new int[] {-1, 1, 1, 1}));
+    Operand<TInt32> plane = tf.constant(new int[][][][] {{{{0}, {1}, {2}}}}); // [1,1,P,1]
+    Operand<TInt32> row =
+        tf.math.add(
+            tf.math.mul(
+                tf.math.add(
+                    tf.math.mul(tf.math.add(tf.math.mul(scene, tf.constant(res)), iy), tf.constant(res)),
+                    ix),
+                tf.constant(3)),
+            plane); // [B,M,P,4]
+    Operand<TFloat32> table = tf.reshape(planes, tf.constant(new int[] {-1, f})); // [N·Rp·Rp·P,F]
+    Operand<TFloat32> texels = tf.gather(table, row, tf.constant(0)); // [B,M,P,4,F]
+    Operand<TFloat32> mixed =
+        tf.reduceSum(
+            tf.math.mul(texels, tf.expandDims(w, tf.constant(-1))),
+            tf.constant(new int[] {2, 3})); // [B,M,F]
+    return tf.math.mul(mixed, tf.constant(1f / 3f));
+  }
+
+  /** Normalised coordinate in [−1, 1] → texel coordinate (texel k's centre at k). */
+  private static Operand<TFloat32> texel(Ops tf, Operand<TFloat32> q, int res) {
+    return tf.math.mul(
+        tf.math.sub(tf.math.mul(tf.math.add(q, tf.constant(1f)), tf.constant((float) res)), tf.constant(1f)),
+        tf.constant(0.5f));
+  }
+}
