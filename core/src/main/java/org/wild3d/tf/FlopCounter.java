@@ -3,7 +3,7 @@ package org.wild3d.tf;
 import java.util.Map;
 import java.util.TreeMap;
 import org.tensorflow.GraphOperation;
-import org.tensorflow.Operand;
+import org.tensorflow.op.Op;
 import org.tensorflow.ndarray.Shape;
 
 /**
@@ -25,7 +25,7 @@ public final class FlopCounter {
   }
 
   /** Counts over everything {@code roots} depend on (data and control edges). */
-  public static Count count(Iterable<? extends Operand<?>> roots) {
+  public static Count count(Iterable<? extends Op> roots) {
     Map<String, Long> byType = new TreeMap<>();
     long total = 0;
     int unknown = 0;

@@ -5,7 +5,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.tensorflow.GraphOperation;
-import org.tensorflow.Operand;
+import org.tensorflow.op.Op;
 
 /** Walks a graph backwards from some operands: the ops a fetch or target actually runs. */
 public final class GraphWalk {
@@ -16,10 +16,10 @@ public final class GraphWalk {
    * control dependencies too; the roots' own ops included. Keyed by op name, in discovery order.
    */
   public static Map<String, GraphOperation> ancestors(
-      Iterable<? extends Operand<?>> roots, boolean controlEdges) {
+      Iterable<? extends Op> roots, boolean controlEdges) {
     Map<String, GraphOperation> seen = new LinkedHashMap<>();
     Deque<GraphOperation> todo = new ArrayDeque<>();
-    for (Operand<?> r : roots) {
+    for (Op r : roots) {
       todo.push((GraphOperation) r.op());
     }
     while (!todo.isEmpty()) {

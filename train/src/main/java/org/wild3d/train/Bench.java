@@ -1,0 +1,242 @@
+package org.wild3d.train;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
+import org.tensorflow.Graph;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+import org.wild3d.camera.Camera;
+import org.wild3d.camera.CameraSampler;
+import org.wild3d.camera.Cameras;
+import org.wild3d.config.Experiment;
+import org.wild3d.tf.FlopCounter;
+import org.wild3d.tf.MatMulPeak;
+import org.wild3d.tf.Sessions;
+
+/**
+ * The training-step benchmark behind {@code wild3d-train bench}: times the phases of a real
+ * {@link GanGraph} step (on synthetic inputs, so no dataset is needed) and reports per-item costs,
+ * rays·samples per second and achieved conv+matmul GFLOP/s next to a measured MatMul peak on the
+ * same machine — the figures the performance notes compare with EG3D.
+ */
+public final class Bench {
+  /** Median seconds of one phase. */
+  public record Timing(String phase, double seconds, double gflop) {}
+
+  /** Everything measured, also printed. */
+  public record Report(
+      double buildSeconds,
+      double matmulPeakGflops,
+      List<Timing> timings,
+      double imagesPerSecondMainStep,
+      double mainStepSeconds,
+      double mainStepGflop) {}
+
+  private Bench() {}
+
+  /**
+   * Runs the benchmark.
+   *
+   * @param warmup untimed runs of each phase first (graph optimisation, allocations)
+   * @param repeats timed runs; the median is reported
+   * @param peakSize n of the n×n MatMul peak measurement; 0 skips it
+   */
+  public static Report run(Experiment cfg, int warmup, int repeats, int peakSize, PrintWriter out) {
+    int threads = cfg.getTrain().getThreads();
+    out.printf(
+        Locale.ROOT,
+        "machine: %d cores (%s, %s); session threads %s%n",
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("os.arch"),
+        System.getProperty("os.name"),
+        threads > 0 ? Integer.toString(threads) : "TF default");
+    double peak = 0;
+    if (peakSize > 0) {
+      peak = MatMulPeak.measure(peakSize, 5, threads);
+      out.printf(Locale.ROOT, "matmul peak: %.0f GFLOP/s (float32 %d², median of 5)%n", peak, peakSize);
+    }
+    try (Graph graph = new Graph()) {
+      long t0 = System.nanoTime();
+      GanGraph gg = new GanGraph(graph, cfg);
+      double build = (System.nanoTime() - t0) / 1e9;
+      int n = cfg.getTrain().getBatchSize();
+      int v = gg.views;
+      int nv = n * v;
+      int res = gg.g.imageResolution();
+      int rr = cfg.getRender().getResolution();
+      long samples = cfg.getRender().getSamplesStratified() + cfg.getRender().getSamplesImportance();
+      out.printf(
+          Locale.ROOT,
+          "graph: built in %.2f s, %d ops; G %,d parameters, D %,d parameters%n",
+          build,
+          countOps(graph),
+          gg.gParams().trainableCount(),
+          gg.dParams().trainableCount());
+      out.printf(
+          Locale.ROOT,
+          "batch: %d scenes × %d views = %d fake images of %d² (neural rendering %d², %d samples/ray), %d reals%n",
+          n,
+          v,
+          nv,
+          res,
+          rr,
+          samples,
+          nv);
+      SplittableRandom r = new SplittableRandom(cfg.getSeed());
+      int zDim = cfg.getModel().getMapping().getZDim();
+      int k = cfg.getModel().getNumClasses();
+      Camera[] cams = new CameraSampler(cfg.getCamera(), 1).sample(nv);
+      try (Session s = Sessions.create(graph, threads);
+          TFloat32 z = randomNormal(r, n, zDim);
+          TFloat32 sz = randomNormal(r, nv, zDim);
+          TInt32 c = classes(r, n, k);
+          TInt32 sc = classes(r, nv, k);
+          TInt32 cr = classes(r, nv, k);
+          TFloat32 real = randomImages(r, gg.stacked ? n * v : nv, res);
+          Cameras.Batch cb = Cameras.toTensors(cams);
+          TInt64 seed = TInt64.vectorOf(1, 2);
+          TFloat32 beta = TFloat32.scalarOf(0.99f);
+          TFloat32 psi = TFloat32.scalarOf(1f)) {
+        List<Timing> timings = new ArrayList<>();
+        Supplier<Session.Runner> fakes =
+            () ->
+                s.runner()
+                    .feed(gg.z, z)
+                    .feed(gg.cFake, c)
+                    .feed(gg.cam2world, cb.cam2world())
+                    .feed(gg.intrinsics, cb.intrinsics())
+                    .feed(gg.seed, seed);
+        Supplier<Session.Runner> sample =
+            () ->
+                s.runner()
+                    .feed(gg.sZ, sz)
+                    .feed(gg.sC, sc)
+                    .feed(gg.sCam2world, cb.cam2world())
+                    .feed(gg.sIntrinsics, cb.intrinsics())
+                    .feed(gg.sPsi, psi)
+                    .fetch(gg.sample.image());
+        Timing fwd = time("G forward (EMA, mapping+synthesis+rendering)", sample, List.of(gg.sample.image()), warmup, repeats);
+        timings.add(fwd);
+        Timing gMain =
+            time("G main step (fwd+bwd+Adam)", () -> fakes.get().addTarget(gg.gMain).fetch(gg.lossGMain), List.of(gg.gMain), warmup, repeats);
+        timings.add(gMain);
+        Timing dMain =
+            time(
+                "D main step (fakes+reals, fwd+bwd+Adam)",
+                () -> fakes.get().feed(gg.real, real).feed(gg.cReal, cr).addTarget(gg.dMain).fetch(gg.lossDReal),
+                List.of(gg.dMain),
+                warmup,
+                repeats);
+        timings.add(dMain);
+        if (gg.dReg != null) {
+          timings.add(
+              time(
+                  "D reg step (R1)",
+                  () -> s.runner().feed(gg.real, real).feed(gg.cReal, cr).addTarget(gg.dReg).fetch(gg.r1Penalty),
+                  List.of(gg.dReg),
+                  warmup,
+                  repeats));
+        }
+        if (gg.gReg != null) {
+          timings.add(
+              time("G reg step (density)", () -> fakes.get().addTarget(gg.gReg).fetch(gg.lossDensity), List.of(gg.gReg), warmup, repeats));
+        }
+        timings.add(
+            time(
+                "EMA update",
+                () -> s.runner().feed(gg.emaBeta, beta).addTarget(gg.updateEma),
+                List.of(gg.updateEma),
+                warmup,
+                repeats));
+        for (Timing t : timings) {
+          out.printf(
+              Locale.ROOT,
+              "  %-45s %9.1f ms  %8.2f GFLOP  %7.1f GFLOP/s%s%n",
+              t.phase(),
+              t.seconds() * 1e3,
+              t.gflop(),
+              t.gflop() / t.seconds(),
+              peak > 0 ? String.format(Locale.ROOT, " (%.0f%% of peak)", 100 * t.gflop() / t.seconds() / peak) : "");
+        }
+        double perImage = fwd.seconds() / nv;
+        double raySamples = (double) nv * rr * rr * samples / fwd.seconds();
+        out.printf(
+            Locale.ROOT,
+            "G forward: %.2f ms/image; %.2f M ray-samples/s%n",
+            perImage * 1e3,
+            raySamples / 1e6);
+        double main = gMain.seconds() + dMain.seconds();
+        double gflop = gMain.gflop() + dMain.gflop();
+        out.printf(
+            Locale.ROOT,
+            "G+D main step: %.3f s/batch = %.1f fake img/s; %.1f GFLOP → %.1f GFLOP/s%s%n",
+            main,
+            nv / main,
+            gflop,
+            gflop / main,
+            peak > 0 ? String.format(Locale.ROOT, " (%.0f%% of MatMul peak)", 100 * gflop / main / peak) : "");
+        return new Report(build, peak, timings, nv / main, main, gflop);
+      }
+    }
+  }
+
+  private static Timing time(
+      String phase, Supplier<Session.Runner> runner, List<? extends Op> roots, int warmup, int repeats) {
+    for (int i = 0; i < warmup; i++) {
+      runner.get().run().close();
+    }
+    double[] t = new double[Math.max(1, repeats)];
+    for (int i = 0; i < t.length; i++) {
+      long t0 = System.nanoTime();
+      runner.get().run().close();
+      t[i] = (System.nanoTime() - t0) / 1e9;
+    }
+    Arrays.sort(t);
+    return new Timing(phase, t[t.length / 2], FlopCounter.count(roots).gflop());
+  }
+
+  private static long countOps(Graph g) {
+    long n = 0;
+    var it = g.operations();
+    while (it.hasNext()) {
+      it.next();
+      n++;
+    }
+    return n;
+  }
+
+  private static TFloat32 randomNormal(SplittableRandom r, int n, int d) {
+    TFloat32 t = TFloat32.tensorOf(Shape.of(n, d));
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < d; j++) {
+        t.setFloat((float) TrainLoop.gaussian(r), i, j);
+      }
+    }
+    return t;
+  }
+
+  private static TInt32 classes(SplittableRandom r, int n, int k) {
+    int[] c = new int[n];
+    for (int i = 0; i < n; i++) {
+      c[i] = r.nextInt(k);
+    }
+    return TInt32.vectorOf(c);
+  }
+
+  private static TFloat32 randomImages(SplittableRandom r, int n, int res) {
+    float[] x = new float[n * res * res * 3];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) (r.nextDouble() * 2 - 1);
+    }
+    return TFloat32.tensorOf(Shape.of(n, res, res, 3), org.tensorflow.ndarray.buffer.DataBuffers.of(x, true, false));
+  }
+}

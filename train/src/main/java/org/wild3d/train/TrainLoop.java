@@ -1,0 +1,452 @@
+package org.wild3d.train;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.tensorflow.Graph;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+import org.wild3d.DataException;
+import org.wild3d.Version;
+import org.wild3d.Wild3dException;
+import org.wild3d.camera.Camera;
+import org.wild3d.camera.CameraSampler;
+import org.wild3d.camera.Cameras;
+import org.wild3d.checkpoint.CheckpointManager;
+import org.wild3d.checkpoint.Manifest;
+import org.wild3d.config.Experiment;
+import org.wild3d.config.Train;
+import org.wild3d.data.Batch;
+import org.wild3d.data.BatchReader;
+import org.wild3d.data.Dataset;
+import org.wild3d.data.Datasets;
+import org.wild3d.log.EventLog;
+import org.wild3d.tf.Sessions;
+import org.wild3d.viz.Grid;
+
+/**
+ * {@code wild3d-train}'s main job: the StyleGAN2/EG3D training loop with multi-view
+ * discrimination, over a {@link GanGraph}.
+ *
+ * <p>Everything random in a step derives from {@code (Experiment.seed, step)} — latents, classes,
+ * cameras, noise and ray jitter — and the data reader's position is checkpointed, so {@code
+ * --resume} continues exactly where the last checkpoint left off.
+ */
+public final class TrainLoop implements TrainJob {
+  /** Views of each scene in the sample grid (azimuths around a 60° polar ring). */
+  static final int GRID_VIEWS = 4;
+  /** Scenes per class in the sample grid. */
+  static final int GRID_SCENES = 2;
+  /** At most this many classes (rows) in the sample grid. */
+  static final int GRID_CLASSES = 8;
+
+  @Override
+  public void run(RunContext ctx) throws Exception {
+    Experiment cfg = ctx.resolved();
+    Train t = cfg.getTrain();
+    PrintWriter out = ctx.out();
+    try (Graph graph = new Graph()) {
+      long t0 = System.nanoTime();
+      GanGraph gg = new GanGraph(graph, cfg);
+      int res = gg.g.imageResolution();
+      out.printf(
+          Locale.ROOT,
+          "graph built in %.1f s: G %,d parameters, D %,d parameters%n",
+          (System.nanoTime() - t0) / 1e9,
+          gg.gParams().trainableCount(),
+          gg.dParams().trainableCount());
+      try (Dataset ds = Datasets.open(cfg.getData(), cfg.getCamera(), res, out)) {
+        checkDataset(ds, cfg, res);
+        try (Session s = Sessions.create(graph, t.getThreads());
+            EventLog log = new EventLog(ctx.runDir())) {
+          new Run(ctx, gg, ds, s, log).loop();
+        }
+      }
+    }
+  }
+
+  /** A standard normal draw (Box–Muller) from {@code r}. */
+  static double gaussian(SplittableRandom r) {
+    double u1 = 1.0 - r.nextDouble();
+    double u2 = r.nextDouble();
+    return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+  }
+
+  private static void checkDataset(Dataset ds, Experiment cfg, int res) {
+    if (ds.resolution() != res) {
+      throw new DataException(
+          String.format(
+              "dataset resolution: expected %d, found %d (%s; set data.resolution and the model's"
+                  + " image resolution to the dataset's, or re-import the dataset at %d)",
+              res, ds.resolution(), ds.location(), res));
+    }
+    if (ds.numClasses() > cfg.getModel().getNumClasses()) {
+      throw new DataException(
+          String.format(
+              "dataset classes: expected at most model.num_classes = %d, found %d (%s; set"
+                  + " model.num_classes to %d)",
+              cfg.getModel().getNumClasses(), ds.numClasses(), ds.location(), ds.numClasses()));
+    }
+  }
+
+  /** One training run's mutable state. */
+  private static final class Run {
+    final RunContext ctx;
+    final Experiment cfg;
+    final Train t;
+    final GanGraph gg;
+    final Dataset ds;
+    final Session s;
+    final EventLog log;
+    final CheckpointManager ckpts;
+    final int n; // scenes per step
+    final int v; // views per scene
+    final int zDim;
+    final int batchReal;
+    long step;
+    double kimg;
+    BatchReader.Position position = BatchReader.Position.ZERO;
+    int tick;
+
+    Run(RunContext ctx, GanGraph gg, Dataset ds, Session s, EventLog log) {
+      this.ctx = ctx;
+      this.cfg = ctx.resolved();
+      this.t = cfg.getTrain();
+      this.gg = gg;
+      this.ds = ds;
+      this.s = s;
+      this.log = log;
+      this.ckpts = new CheckpointManager(ctx.runDir().resolve("checkpoints"), t.getKeepCheckpoints());
+      this.n = t.getBatchSize();
+      this.v = gg.views;
+      this.zDim = cfg.getModel().getMapping().getZDim();
+      this.batchReal = n * v;
+    }
+
+    void loop() throws IOException {
+      PrintWriter out = ctx.out();
+      if (ctx.resumed()) {
+        CheckpointManager.Checkpoint c =
+            ckpts
+                .latest()
+                .orElseThrow(
+                    () ->
+                        new DataException(
+                            "resume: expected a complete checkpoint, found none ("
+                                + ckpts.list().size()
+                                + " in "
+                                + ctx.runDir().resolve("checkpoints")
+                                + "; start a new run instead of --resume)"));
+        CheckpointManager.restore(s, c, ctx.configHash());
+        step = c.manifest().step();
+        kimg = c.manifest().kimg();
+        tick = Integer.parseInt(c.manifest().extra().getOrDefault("tick", "0"));
+        position =
+            new BatchReader.Position(
+                Long.parseLong(c.manifest().extra().get("data_epoch")),
+                Long.parseLong(c.manifest().extra().get("data_index")));
+        out.printf(Locale.ROOT, "resumed from %s: step %d, %.3f kimg%n", c.dir(), step, kimg);
+      } else {
+        writeReals();
+      }
+      double totalKimg = t.getTotalKimg();
+      double tickKimg = t.getKimgPerTick();
+      double nextTick = (tick + 1) * tickKimg;
+      Progress progress = new Progress(out, "train", totalKimg, "kimg", kimg);
+      double maxSeconds = t.getMaxMinutes() * 60;
+      Map<String, Double> sums = new LinkedHashMap<>();
+      Map<String, Integer> counts = new LinkedHashMap<>();
+      try (BatchReader reader =
+          BatchReader.open(
+              ds,
+              BatchReader.Options.of(gg.stacked ? n : batchReal)
+                  .withSeed(cfg.getSeed())
+                  .withXflip(cfg.getData().getXflip())
+                  .withViewsPerScene(gg.stacked ? v : 1)
+                  .withStart(position))) {
+        boolean stop = false;
+        while (!stop) {
+          Batch real = reader.next();
+          Map<String, Float> losses = step(real);
+          for (var e : losses.entrySet()) {
+            sums.merge(e.getKey(), (double) e.getValue(), Double::sum);
+            counts.merge(e.getKey(), 1, Integer::sum);
+          }
+          step++;
+          kimg += real.size() / 1000.0;
+          position = real.end();
+          boolean done = kimg >= totalKimg;
+          boolean outOfTime = maxSeconds > 0 && progress.elapsedSeconds() >= maxSeconds;
+          stop = done || outOfTime;
+          if (kimg >= nextTick || stop) {
+            tick++;
+            nextTick = (tick + 1) * tickKimg;
+            StringBuilder f = new StringBuilder();
+            for (var e : sums.entrySet()) {
+              double mean = e.getValue() / counts.get(e.getKey());
+              f.append(String.format(Locale.ROOT, "%s %.4f  ", e.getKey(), mean));
+              log.scalar("Loss/" + e.getKey(), step, (float) mean);
+            }
+            log.scalar("Progress/kimg", step, (float) kimg);
+            log.scalar(
+                "Timing/sec_per_kimg", step, (float) (progress.elapsedSeconds() / Math.max(1e-9, kimg - progress.startDone())));
+            sums.clear();
+            counts.clear();
+            progress.report(kimg, String.format(Locale.ROOT, "step %d  tick %d  %s", step, tick, f));
+            writeSamples();
+            log.flush();
+            if (tick % t.getSnapshotTicks() == 0 || stop) {
+              save();
+            }
+          }
+        }
+        if (kimg < totalKimg) {
+          out.printf(Locale.ROOT, "stopped at the time limit (train.max_minutes = %.1f)%n", t.getMaxMinutes());
+        }
+      }
+    }
+
+    /** Runs the four phases of one step and returns the losses it computed. */
+    Map<String, Float> step(Batch real) {
+      Map<String, Float> losses = new LinkedHashMap<>();
+      // G phase: its own latents, classes and cameras.
+      SplittableRandom rg = rng(step, 0);
+      try (Inputs in = inputs(rg, step * 4)) {
+        var r = in.feed(s.runner()).addTarget(gg.gMain).fetch(gg.lossGMain);
+        try (Result res = r.run()) {
+          losses.put("G", scalar(res, 0));
+        }
+        if (gg.gReg != null && step % t.getDensityRegInterval() == 0) {
+          try (Result res = in.feed(s.runner()).addTarget(gg.gReg).fetch(gg.lossDensity).run()) {
+            losses.put("G_density", scalar(res, 0));
+          }
+        }
+      }
+      // D phase: fresh fakes and a real batch.
+      SplittableRandom rd = rng(step, 1);
+      try (Inputs in = inputs(rd, step * 4 + 1);
+          TFloat32 x = real.imagesTensor();
+          TInt32 c = real.classesTensor()) {
+        var r =
+            in.feed(s.runner())
+                .feed(gg.real, x)
+                .feed(gg.cReal, c)
+                .addTarget(gg.dMain)
+                .fetch(gg.lossDFake)
+                .fetch(gg.lossDReal);
+        try (Result res = r.run()) {
+          losses.put("D_fake", scalar(res, 0));
+          losses.put("D_real", scalar(res, 1));
+        }
+        if (gg.dReg != null && step % t.getR1Interval() == 0) {
+          try (Result res =
+              s.runner().feed(gg.real, x).feed(gg.cReal, c).addTarget(gg.dReg).fetch(gg.r1Penalty).run()) {
+            losses.put("R1", scalar(res, 0));
+          }
+        }
+      }
+      // EMA with StyleGAN2's half-life and ramp-up.
+      double emaNimg = t.getEmaKimg() * 1000;
+      if (t.getEmaRampup() > 0) {
+        emaNimg = Math.min(emaNimg, kimg * 1000 * t.getEmaRampup());
+      }
+      float beta = emaNimg > 0 ? (float) Math.pow(0.5, batchReal / Math.max(emaNimg, 1e-8)) : 0f;
+      try (TFloat32 b = TFloat32.scalarOf(beta)) {
+        s.runner().feed(gg.emaBeta, b).addTarget(gg.updateEma).run();
+      }
+      for (var e : losses.entrySet()) {
+        if (!Float.isFinite(e.getValue())) {
+          throw new Wild3dException(
+              Wild3dException.EXIT_FAILURE,
+              String.format(
+                  Locale.ROOT,
+                  "non-finite loss: %s = %s at step %d (%.3f kimg); training stopped, nothing was saved"
+                      + " after the last good checkpoint (%s). Lower the learning rates or raise"
+                      + " train.r1_gamma, then --resume",
+                  e.getKey(),
+                  e.getValue(),
+                  step,
+                  kimg,
+                  ckpts.latest().map(cp -> cp.dir().toString()).orElse("none yet")));
+        }
+      }
+      return losses;
+    }
+
+    /** The per-(seed, step, phase) random stream: resume reproduces it exactly. */
+    SplittableRandom rng(long stepIndex, int phase) {
+      long mix = cfg.getSeed() * 0x9E3779B97F4A7C15L ^ (stepIndex * 31 + phase) * 0xC2B2AE3D27D4EB4FL;
+      return new SplittableRandom(mix);
+    }
+
+    /** Latents, classes (drawn like the dataset's labels), cameras and TF seed for one phase. */
+    Inputs inputs(SplittableRandom r, long tfSeed) {
+      TFloat32 z = TFloat32.tensorOf(Shape.of(n, zDim));
+      int[] cls = new int[n];
+      for (int i = 0; i < n; i++) {
+        for (int j = 0; j < zDim; j++) {
+          z.setFloat((float) gaussian(r), i, j);
+        }
+        cls[i] = ds.classOf(r.nextInt(ds.size()));
+      }
+      Camera[] cams = new CameraSampler(cfg.getCamera(), r.nextLong()).sample(n * v);
+      return new Inputs(z, TInt32.vectorOf(cls), Cameras.toTensors(cams), TInt64.vectorOf(cfg.getSeed(), tfSeed));
+    }
+
+
+    final class Inputs implements AutoCloseable {
+      final TFloat32 z;
+      final TInt32 c;
+      final Cameras.Batch cams;
+      final TInt64 seed;
+
+      Inputs(TFloat32 z, TInt32 c, Cameras.Batch cams, TInt64 seed) {
+        this.z = z;
+        this.c = c;
+        this.cams = cams;
+        this.seed = seed;
+      }
+
+      Session.Runner feed(Session.Runner r) {
+        return r.feed(gg.z, z)
+            .feed(gg.cFake, c)
+            .feed(gg.cam2world, cams.cam2world())
+            .feed(gg.intrinsics, cams.intrinsics())
+            .feed(gg.seed, seed);
+      }
+
+      @Override
+      public void close() {
+        z.close();
+        c.close();
+        cams.close();
+        seed.close();
+      }
+    }
+
+    void save() {
+      Map<String, String> extra = new LinkedHashMap<>();
+      extra.put("data_epoch", Long.toString(position.epoch()));
+      extra.put("data_index", Long.toString(position.index()));
+      extra.put("tick", Integer.toString(tick));
+      CheckpointManager.Checkpoint c =
+          ckpts.save(s, new Manifest(step, kimg, cfg.getSeed(), ctx.configHash(), Version.get(), extra));
+      ctx.out().printf("checkpoint %s%n", c.dir());
+    }
+
+    /** A grid of real images, one row per class, for comparison with the fakes. */
+    void writeReals() {
+      int classes = Math.min(GRID_CLASSES, ds.numClasses());
+      int cols = GRID_SCENES * GRID_VIEWS;
+      int res = ds.resolution();
+      List<float[]> tiles = new ArrayList<>();
+      for (int k = 0; k < classes; k++) {
+        int[] idx = ds.indicesOfClass(k);
+        for (int j = 0; j < cols; j++) {
+          float[] tile = new float[res * res * 3];
+          if (idx.length > 0) {
+            ds.readInto(idx[j % idx.length], false, tile, 0);
+          }
+          tiles.add(tile);
+        }
+      }
+      BufferedImage img = Grid.assemble(tiles.toArray(new float[0][]), classes, cols, res, res, 3, 1);
+      Grid.writePng(img, ctx.runDir().resolve("samples").resolve("reals.png"));
+    }
+
+    /**
+     * EMA samples: one row per class, {@link #GRID_SCENES} scenes per class each seen from {@link
+     * #GRID_VIEWS} cameras around the object, fixed seeds — the same scenes every tick.
+     */
+    void writeSamples() throws IOException {
+      int classes = Math.min(GRID_CLASSES, cfg.getModel().getNumClasses());
+      int scenes = classes * GRID_SCENES;
+      int views = GRID_VIEWS;
+      SplittableRandom r = new SplittableRandom(cfg.getSeed() + 12345);
+      TFloat32 zt = TFloat32.tensorOf(Shape.of((long) scenes * views, zDim));
+      int[] cls = new int[scenes * views];
+      Camera[] cams = new Camera[scenes * views];
+      double radius = cfg.getCamera().getRadius();
+      double fov = cfg.getCamera().getFovDegrees();
+      for (int sc = 0; sc < scenes; sc++) {
+        float[] z = new float[zDim];
+        for (int j = 0; j < zDim; j++) {
+          z[j] = (float) gaussian(r);
+        }
+        for (int vi = 0; vi < views; vi++) {
+          int row = sc * views + vi;
+          for (int j = 0; j < zDim; j++) {
+            zt.setFloat(z[j], row, j);
+          }
+          cls[row] = sc / GRID_SCENES;
+          cams[row] = Camera.fromSpherical(2 * Math.PI * vi / views + 0.3, Math.toRadians(60), radius, fov);
+        }
+      }
+      int res = gg.g.imageResolution();
+      int rr = cfg.getRender().getResolution();
+      try (zt;
+          TInt32 ct = TInt32.vectorOf(cls);
+          Cameras.Batch cb = Cameras.toTensors(cams);
+          TFloat32 psi = TFloat32.scalarOf(1f);
+          Result out =
+              s.runner()
+                  .feed(gg.sZ, zt)
+                  .feed(gg.sC, ct)
+                  .feed(gg.sCam2world, cb.cam2world())
+                  .feed(gg.sIntrinsics, cb.intrinsics())
+                  .feed(gg.sPsi, psi)
+                  .fetch(gg.sample.image())
+                  .fetch(gg.sample.depth())
+                  .run()) {
+        TFloat32 img = (TFloat32) out.get(0);
+        TFloat32 depth = (TFloat32) out.get(1);
+        float near = cfg.getRender().getRayStart();
+        float far = cfg.getRender().getRayEnd();
+        float[][] tiles = new float[scenes * views][];
+        float[][] depthTiles = new float[scenes * views][];
+        for (int i = 0; i < tiles.length; i++) {
+          tiles[i] = new float[res * res * 3];
+          img.get(i).copyTo(org.tensorflow.ndarray.buffer.DataBuffers.of(tiles[i], false, false));
+          float[] d = new float[rr * rr];
+          depth.get(i).copyTo(org.tensorflow.ndarray.buffer.DataBuffers.of(d, false, false));
+          for (int k = 0; k < d.length; k++) {
+            d[k] = 1f - 2f * (d[k] - near) / (far - near); // near = white, far = black
+          }
+          depthTiles[i] = d;
+        }
+        int cols = GRID_SCENES * views;
+        BufferedImage grid = Grid.assemble(tiles, classes, cols, res, res, 3, 1);
+        Path dir = ctx.runDir().resolve("samples");
+        Grid.writePng(grid, dir.resolve(String.format(Locale.ROOT, "fakes-step%07d.png", step)));
+        Grid.writePng(grid, dir.resolve("fakes-latest.png"));
+        Grid.writePng(
+            Grid.assemble(depthTiles, classes, cols, rr, rr, 1, 1), dir.resolve("depth-latest.png"));
+        byte[] rgb = new byte[grid.getWidth() * grid.getHeight() * 3];
+        for (int y = 0, k = 0; y < grid.getHeight(); y++) {
+          for (int x = 0; x < grid.getWidth(); x++) {
+            int p = grid.getRGB(x, y);
+            rgb[k++] = (byte) (p >> 16);
+            rgb[k++] = (byte) (p >> 8);
+            rgb[k++] = (byte) p;
+          }
+        }
+        log.image("samples", step, rgb, grid.getHeight(), grid.getWidth());
+      }
+    }
+
+    static float scalar(Result r, int i) {
+      return ((TFloat32) r.get(i)).getFloat();
+    }
+  }
+}
