@@ -479,6 +479,11 @@ public final class Dataset implements AutoCloseable {
    * dataset's storage: close this one, not the view.
    */
   public Dataset subset(int maxImages, long seed) {
+    return subset(maxImages, seed, false);
+  }
+
+  /** As {@link #subset(int, long)}; with {@code owning} the view closes the storage instead. */
+  Dataset subset(int maxImages, long seed, boolean owning) {
     checkArgument(maxImages >= 0, "max_images: expected >= 0, found %s", maxImages);
     if (maxImages == 0 || maxImages >= paths.length) {
       return this;
@@ -499,7 +504,7 @@ public final class Dataset implements AutoCloseable {
         extras,
         views,
         objects,
-        false);
+        owning);
   }
 
   @Override

@@ -56,9 +56,14 @@ public final class ShapesGenerator {
     /** A canonical description of everything that changes the output (for cache keys). */
     public String key() {
       return "shapes v" + VERSION + " ss" + SUPERSAMPLE + " classes=" + classes + " ipc="
-          + imagesPerClass + " seed=" + seed + " res=" + resolution + " camera={"
-          + camera.toString().replace('\n', ' ').trim() + "}";
+          + imagesPerClass + " seed=" + seed + " res=" + resolution + " camera=" + cameraKey(camera);
     }
+  }
+
+  /** The effective camera prior values (defaults included), for cache keys. */
+  static String cameraKey(CameraPrior c) {
+    return "r" + c.getRadius() + " fov" + c.getFovDegrees() + " az" + c.getAzimuthMinDeg() + ".."
+        + c.getAzimuthMaxDeg() + " polar" + c.getPolarMinDeg() + ".." + c.getPolarMaxDeg();
   }
 
   /** Writes the dataset to {@code dest} (folder or .zip) using {@code threads} threads. */
