@@ -72,7 +72,8 @@ public final class Images {
         // libjpeg reports a truncated file only as a warning and returns a partly grey image.
         reader.addIIOReadWarningListener(
             (source, warning) -> {
-              if (warning != null && warning.toLowerCase().contains("premature end")) {
+              if (warning != null && (warning.toLowerCase().contains("premature end")
+                  || warning.toLowerCase().contains("truncated"))) {
                 truncated.append(warning);
               }
             });
