@@ -124,7 +124,7 @@ public final class MeshFiles {
         case "f" -> {
           int n = t.length - 1;
           if (n < 3) {
-            throw new DataException(file + ":" + lineNo + ": face with fewer than 3 vertices");
+            continue; // a point or line element written as a face: no surface
           }
           int[][] idx = new int[n][];
           for (int k = 0; k < n; k++) {
