@@ -1,0 +1,372 @@
+package org.wild3d.train;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.wild3d.Wild3dException;
+import org.wild3d.config.CameraPrior;
+import org.wild3d.data.Batch;
+import org.wild3d.data.BatchReader;
+import org.wild3d.data.Dataset;
+import org.wild3d.data.FurnitureCatalog;
+import org.wild3d.data.ImageFolderImporter;
+import org.wild3d.data.MeshesGenerator;
+import org.wild3d.data.ShapesGenerator;
+import org.wild3d.synth.Procedural;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code wild3d-train dataset ...}: prepare, inspect and check datasets. Self-contained: every
+ * subcommand maps {@link Wild3dException}s to their exit codes itself (4 for bad datasets and
+ * images) and writes through the command line's writers, so it runs the same under
+ * {@code wild3d-train} and in tests via {@code new CommandLine(new DatasetCommand()).execute(...)}.
+ */
+@Command(
+    name = "dataset",
+    mixinStandardHelpOptions = true,
+    description = "Prepare, inspect and check datasets (StyleGAN2-ADA/EG3D layout).",
+    subcommands = {
+      DatasetCommand.Import.class,
+      DatasetCommand.Info.class,
+      DatasetCommand.Check.class,
+      DatasetCommand.Shapes.class,
+      DatasetCommand.Meshes.class,
+      DatasetCommand.Furniture.class,
+      DatasetCommand.Bench.class
+    },
+    footer = {"", "Exit codes: 0 ok, 1 failure, 2 usage, 4 bad dataset or image."})
+public final class DatasetCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return Wild3dException.EXIT_USAGE;
+  }
+
+  /** Runs {@code body}, turning our exceptions into their exit codes with the message on stderr. */
+  static int guarded(CommandSpec spec, Callable<Integer> body) throws Exception {
+    PrintWriter err = spec.commandLine().getErr();
+    try {
+      return body.call();
+    } catch (Wild3dException e) {
+      err.println("error: " + e.getMessage());
+      err.flush();
+      return e.exitCode();
+    } catch (IllegalArgumentException e) {
+      err.println("error: " + e.getMessage());
+      err.flush();
+      return Wild3dException.EXIT_USAGE;
+    }
+  }
+
+  static int threads() {
+    return Runtime.getRuntime().availableProcessors();
+  }
+
+  @Command(
+      name = "import",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Import an image-folder tree SOURCE/<class>/<image> (e.g. ImageNet train/nXXXXXXXX/*.JPEG):",
+        "decode JPEG/PNG, centre-crop, Lanczos-resize, write DEST (a folder, or .zip).",
+        "Corrupt or unreadable files are listed with the reason and skipped (or fail with --strict)."
+      })
+  static final class Import implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "SOURCE", description = "Root of the class folders.")
+    Path source;
+
+    @Parameters(index = "1", paramLabel = "DEST", description = "New dataset folder or .zip.")
+    Path dest;
+
+    @Option(names = "--resolution", required = true, paramLabel = "N",
+        description = "Output side length in pixels, e.g. 128.")
+    int resolution;
+
+    @Option(names = "--class-names", paramLabel = "FILE",
+        description = "Lines '<folder> <readable name>' (e.g. LOC_synset_mapping.txt).")
+    Path classNames;
+
+    @Option(names = "--max-per-class", paramLabel = "N", defaultValue = "0",
+        description = "At most N images per class (first in sorted order); 0 = all.")
+    int maxPerClass;
+
+    @Option(names = "--strict", description = "Fail on any unreadable file or empty class folder.")
+    boolean strict;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+        description = "Decoding threads; 0 = all cores.")
+    int threads;
+
+    @Override
+    public Integer call() throws Exception {
+      return guarded(spec, () -> {
+        PrintWriter out = spec.commandLine().getOut();
+        ImageFolderImporter.Result r = ImageFolderImporter.run(new ImageFolderImporter.Options(
+            source, dest, resolution, classNames, maxPerClass, strict,
+            threads > 0 ? threads : threads()), out);
+        out.printf("wrote %s: %d images, %d classes, %d skipped, %.1f img/s%n", r.dest(),
+            r.images(), r.classNames().size(), r.skipped().size(), r.imagesPerSecond());
+        out.flush();
+        return 0;
+      });
+    }
+  }
+
+  @Command(name = "info", mixinStandardHelpOptions = true,
+      description = "Validate a dataset's labels and PNG headers and print a summary.")
+  static final class Info implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "DATASET", description = "Dataset folder or ZIP.")
+    Path path;
+
+    @Override
+    public Integer call() throws Exception {
+      return guarded(spec, () -> {
+        PrintWriter out = spec.commandLine().getOut();
+        try (Dataset ds = Dataset.open(path)) {
+          out.printf("dataset: %s%nimages: %d%nresolution: %dx%d%nclasses: %d%n", ds.location(),
+              ds.size(), ds.resolution(), ds.resolution(), ds.numClasses());
+          int[] counts = ds.classCounts();
+          for (int k = 0; k < counts.length; k++) {
+            out.printf("  %4d %-30s %d images%n", k, ds.classNames().get(k), counts[k]);
+          }
+          out.printf("camera labels (EG3D): %s%ntrue views (synthetic): %s%n",
+              ds.cameraLabel(0).isPresent() ? "yes" : "no",
+              ds.trueView(0).isPresent() ? "yes" : "no");
+        }
+        out.flush();
+        return 0;
+      });
+    }
+  }
+
+  @Command(name = "check", mixinStandardHelpOptions = true,
+      description = "Decode every image of a dataset; list each problem with its file (exit 4).")
+  static final class Check implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "DATASET", description = "Dataset folder or ZIP.")
+    Path path;
+
+    @Override
+    public Integer call() throws Exception {
+      return guarded(spec, () -> {
+        List<String> problems = Dataset.check(path);
+        if (!problems.isEmpty()) {
+          PrintWriter err = spec.commandLine().getErr();
+          err.printf("error: dataset %s: %d images do not decode:%n", path, problems.size());
+          problems.forEach(p -> err.println("  " + p));
+          err.flush();
+          return Wild3dException.EXIT_DATA;
+        }
+        spec.commandLine().getOut().println("ok: every image of " + path + " decodes");
+        spec.commandLine().getOut().flush();
+        return 0;
+      });
+    }
+  }
+
+  /** Camera prior options shared by the synthetic generators. */
+  static final class CameraOptions {
+    @Option(names = "--camera-radius", paramLabel = "R", defaultValue = "2.7",
+        description = "Camera distance from the origin (default ${DEFAULT-VALUE}).")
+    float radius;
+
+    @Option(names = "--fov", paramLabel = "DEG", defaultValue = "13.37",
+        description = "Field of view in degrees (default ${DEFAULT-VALUE}).")
+    float fov;
+
+    CameraPrior prior() {
+      return CameraPrior.newBuilder().setRadius(radius).setFovDegrees(fov).build();
+    }
+  }
+
+  @Command(name = "shapes", mixinStandardHelpOptions = true,
+      description = "Render the procedural shapes dataset into DEST (training generates and "
+          + "caches it by itself; this writes it where you want).")
+  static final class Shapes implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "DEST", description = "New dataset folder or .zip.")
+    Path dest;
+
+    @Option(names = "--resolution", defaultValue = "32", paramLabel = "N",
+        description = "Side length (default ${DEFAULT-VALUE}).")
+    int resolution;
+
+    @Option(names = "--images-per-class", defaultValue = "1000", paramLabel = "N",
+        description = "Images per class (default ${DEFAULT-VALUE}).")
+    int imagesPerClass;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Dataset seed.")
+    long seed;
+
+    @Option(names = "--classes", split = ",", paramLabel = "NAME",
+        description = "Classes (default: sphere,cube,torus,cone,cylinder,chair; also pyramid, "
+            + "table).")
+    List<String> classes;
+
+    @CommandLine.ArgGroup(exclusive = false)
+    CameraOptions camera = new CameraOptions();
+
+    @Override
+    public Integer call() throws Exception {
+      return guarded(spec, () -> {
+        List<String> cls = classes == null ? Procedural.DEFAULT_CLASSES : classes;
+        Path out = ShapesGenerator.generate(dest, new ShapesGenerator.Params(cls, imagesPerClass,
+            seed, resolution, camera.prior()), threads(), spec.commandLine().getOut());
+        spec.commandLine().getOut().println("wrote " + out);
+        spec.commandLine().getOut().flush();
+        return 0;
+      });
+    }
+  }
+
+  @Command(name = "meshes", mixinStandardHelpOptions = true,
+      description = "Render a dataset from class folders of meshes SOURCE/<class>/**.obj|ply|off.")
+  static final class Meshes implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "SOURCE", description = "Root of the class folders.")
+    Path source;
+
+    @Parameters(index = "1", paramLabel = "DEST", description = "New dataset folder or .zip.")
+    Path dest;
+
+    @Option(names = "--resolution", defaultValue = "64", paramLabel = "N",
+        description = "Side length (default ${DEFAULT-VALUE}).")
+    int resolution;
+
+    @Option(names = "--views-per-mesh", defaultValue = "24", paramLabel = "V",
+        description = "Random views per mesh (default ${DEFAULT-VALUE}).")
+    int views;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Dataset seed.")
+    long seed;
+
+    @Option(names = "--strict", description = "Fail on meshes that do not load or empty folders.")
+    boolean strict;
+
+    @CommandLine.ArgGroup(exclusive = false)
+    CameraOptions camera = new CameraOptions();
+
+    @Override
+    public Integer call() throws Exception {
+      return guarded(spec, () -> {
+        PrintWriter out = spec.commandLine().getOut();
+        Path p = MeshesGenerator.generate(dest, MeshesGenerator.scan(source), views, seed,
+            resolution, camera.prior(), strict, threads(), out);
+        out.println("wrote " + p);
+        out.flush();
+        return 0;
+      });
+    }
+  }
+
+  @Command(name = "furniture", mixinStandardHelpOptions = true,
+      description = {
+        "Build a ShapeNet-like dataset from Sweet Home 3D furniture catalogues (.sh3f; Debian:",
+        "apt-get install sweethome3d-furniture): models are sorted into classes by their names",
+        "(chair, table, lamp, sofa, bed, cabinet), extracted as OBJ class folders, then rendered."
+      })
+  static final class Furniture implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "DEST", description = "New dataset folder or .zip.")
+    Path dest;
+
+    @Option(names = "--catalogs", paramLabel = "PATH", split = ",",
+        defaultValue = FurnitureCatalog.DEBIAN_DIR,
+        description = ".sh3f files or folders holding them (default ${DEFAULT-VALUE}).")
+    List<Path> catalogs;
+
+    @Option(names = "--meshes", paramLabel = "DIR",
+        description = "Where the class folders of OBJ files are extracted (default: DEST.meshes).")
+    Path meshes;
+
+    @Option(names = "--resolution", defaultValue = "64", paramLabel = "N",
+        description = "Side length (default ${DEFAULT-VALUE}).")
+    int resolution;
+
+    @Option(names = "--views-per-mesh", defaultValue = "24", paramLabel = "V",
+        description = "Random views per model (default ${DEFAULT-VALUE}).")
+    int views;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Dataset seed.")
+    long seed;
+
+    @CommandLine.ArgGroup(exclusive = false)
+    CameraOptions camera = new CameraOptions();
+
+    @Override
+    public Integer call() throws Exception {
+      return guarded(spec, () -> {
+        PrintWriter out = spec.commandLine().getOut();
+        Path meshRoot = meshes != null ? meshes
+            : dest.resolveSibling(dest.getFileName() + ".meshes");
+        FurnitureCatalog.Extraction ex = FurnitureCatalog.extract(catalogs, meshRoot, out);
+        out.printf("extracted %d models into %s: %s%n", ex.models(), meshRoot, ex.perClass());
+        Path p = MeshesGenerator.generate(dest, MeshesGenerator.scan(meshRoot), views, seed,
+            resolution, camera.prior(), false, threads(), out);
+        out.println("wrote " + p);
+        out.flush();
+        return 0;
+      });
+    }
+  }
+
+  @Command(name = "bench", mixinStandardHelpOptions = true,
+      description = "Measure the batch reader: batches/s and images/s.")
+  static final class Bench implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "DATASET", description = "Dataset folder or ZIP.")
+    Path path;
+
+    @Option(names = "--batch", defaultValue = "8", description = "Batch size (default 8).")
+    int batch;
+
+    @Option(names = "--batches", defaultValue = "200", description = "Batches to time.")
+    int batches;
+
+    @Option(names = "--threads", defaultValue = "1", description = "Decode threads (default 1).")
+    int threads;
+
+    @Override
+    public Integer call() throws Exception {
+      return guarded(spec, () -> {
+        PrintWriter out = spec.commandLine().getOut();
+        try (Dataset ds = Dataset.open(path);
+            BatchReader r = BatchReader.open(ds, BatchReader.Options.of(batch).withXflip(true)
+                .withThreads(threads))) {
+          for (int i = 0; i < 10; i++) {
+            r.next(); // warm-up
+          }
+          long t = System.nanoTime();
+          List<Batch> keep = new ArrayList<>(1);
+          for (int i = 0; i < batches; i++) {
+            keep.clear();
+            keep.add(r.next());
+          }
+          double secs = (System.nanoTime() - t) / 1e9;
+          out.printf("reader: %d batches of %d at %dx%d in %.2f s: %.1f batches/s, %.0f img/s%n",
+              batches, batch, ds.resolution(), ds.resolution(), secs, batches / secs,
+              batches * batch / secs);
+        }
+        out.flush();
+        return 0;
+      });
+    }
+  }
+}
