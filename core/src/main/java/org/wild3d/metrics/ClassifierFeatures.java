@@ -52,7 +52,9 @@ public final class ClassifierFeatures implements FeatureNetwork {
     List<Op> loads = new ArrayList<>();
     List<Placeholder<TFloat32>> feeds = new ArrayList<>();
     List<float[]> values = new ArrayList<>();
-    for (Param p : params.trainables()) {
+    List<Param> all = new ArrayList<>(params.trainables());
+    all.addAll(params.state());
+    for (Param p : all) {
       float[] v = weights.values().get(p.name());
       if (v == null || v.length != p.shape().size()) {
         graph.close();

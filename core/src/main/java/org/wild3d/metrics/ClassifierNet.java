@@ -18,8 +18,10 @@ import org.wild3d.tf.Shapes;
  * the {@code _cls} metrics when the Inception graph is not available.
  *
  * <p>Four 3×3 stride-2 convolutions (channels {@code c, 2c, 4c, 8c}, bias, LeakyReLU 0.2), a global
- * average pool giving the {@code 8c}-d feature vector, and a linear layer to K logits. Variables
- * live in scope {@code C} ({@code C/conv0/weight} ... {@code C/logits/weight}).
+ * average pool, and a linear layer to K logits. The {@code 8c}-d feature vector is the pooled
+ * activation standardised per dimension with the training data's mean and standard deviation
+ * (state variables {@code C/feature_mean}, {@code C/feature_std}). Variables live in scope
+ * {@code C} ({@code C/conv0/weight} ... {@code C/logits/weight}).
  *
  * <p>Shapes: images {@code [N,R,R,3]} in [−1, 1] → features {@code [N,8c]}, logits {@code [N,K]}.
  */
@@ -50,7 +52,18 @@ public final class ClassifierNet {
     }
   }
 
-  record Outputs(Operand<TFloat32> features, Operand<TFloat32> logits) {}
+  /**
+   * @param pooled {@code [N,8c]} globally pooled activations (what the head sees)
+   * @param features {@code [N,8c]} pooled activations standardised per dimension with the training
+   *     set's mean and standard deviation (state variables), so feature scales are comparable
+   *     across classifiers and KID's kernel {@code (x·y/D+1)³} stays in a sane range
+   * @param logits {@code [N,K]}
+   */
+  record Outputs(Operand<TFloat32> pooled, Operand<TFloat32> features, Operand<TFloat32> logits) {}
+
+  /** Names of the standardisation state variables. */
+  static final String FEATURE_MEAN = "C/feature_mean";
+  static final String FEATURE_STD = "C/feature_std";
 
   private ClassifierNet() {}
 
@@ -70,9 +83,13 @@ public final class ClassifierNet {
       h = l.nn.leakyRelu(l.math.add(h, b.value()), LeakyRelu.alpha(0.2f)); // [N,R/2^(i+1),..,cout]
       cin = cout;
     }
-    Operand<TFloat32> features = c.withName("features").math.mean(h, c.constant(new int[] {1, 2}));
+    Operand<TFloat32> pooled = c.withName("pooled").math.mean(h, c.constant(new int[] {1, 2}));
     Dense head = new Dense(c, params, "logits",
         Dense.Spec.of(spec.featureDim(), spec.numClasses(), Activation.LINEAR));
-    return new Outputs(features, head.apply(features)); // [N,8c], [N,K]
+    Param mean = params.state(c, "feature_mean", Shape.of(spec.featureDim()), 0f);
+    Param std = params.state(c, "feature_std", Shape.of(spec.featureDim()), 1f);
+    Operand<TFloat32> features = c.withName("features").math.div(
+        c.math.sub(pooled, mean.value()), std.value());
+    return new Outputs(pooled, features, head.apply(pooled)); // [N,8c], [N,8c], [N,K]
   }
 }

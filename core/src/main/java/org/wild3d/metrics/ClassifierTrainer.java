@@ -41,7 +41,35 @@ public final class ClassifierTrainer {
     }
   }
 
+  /** Batches of training data whose pooled activations give the feature standardisation. */
+  static final int STANDARDISATION_BATCHES = 16;
+
   private ClassifierTrainer() {}
+
+  /** Per-dimension mean and standard deviation of the pooled activations of the final weights. */
+  private static void standardisation(Session s, Placeholder<TFloat32> x,
+      Operand<TFloat32> pooled, Iterator<ImageBatch> data, int dim, Map<String, float[]> values,
+      Map<String, long[]> shapes) {
+    FeatureStats stats = new FeatureStats(dim, 0);
+    for (int i = 0; i < STANDARDISATION_BATCHES && data.hasNext(); i++) {
+      try (TFloat32 xt = data.next().toTensor();
+          Result res = s.runner().feed(x, xt).fetch(pooled).run()) {
+        stats.add(ClassifierFeatures.rows((TFloat32) res.get(0)));
+      }
+    }
+    double[] mean = stats.mean();
+    double[][] cov = stats.covariance();
+    float[] m = new float[dim];
+    float[] sd = new float[dim];
+    for (int j = 0; j < dim; j++) {
+      m[j] = (float) mean[j];
+      sd[j] = (float) Math.max(Math.sqrt(cov[j][j]), 1e-6); // a dead unit stays finite
+    }
+    values.put(ClassifierNet.FEATURE_MEAN, m);
+    values.put(ClassifierNet.FEATURE_STD, sd);
+    shapes.put(ClassifierNet.FEATURE_MEAN, new long[] {dim});
+    shapes.put(ClassifierNet.FEATURE_STD, new long[] {dim});
+  }
 
   /**
    * Trains on batches from {@code data} (one per step; it must not run out before
@@ -93,6 +121,7 @@ public final class ClassifierTrainer {
         }
         Map<String, float[]> values = new LinkedHashMap<>();
         Map<String, long[]> shapes = new LinkedHashMap<>();
+        standardisation(s, x, out.pooled(), data, spec.featureDim(), values, shapes);
         for (Param p : params.trainables()) {
           try (Result res = s.runner().fetch(p.variable()).run()) {
             TFloat32 t = (TFloat32) res.get(0);

@@ -20,7 +20,7 @@ import org.tensorflow.types.TFloat64;
  * <p>Per subset of {@code m} rows from each side: mean of {@code k(x,x')} over {@code x≠x'} plus
  * mean of {@code k(y,y')} over {@code y≠y'} minus twice the mean of {@code k(x,y)}. Subsets are
  * drawn without replacement with a {@link SplittableRandom} seeded by {@code seed}; when
- * {@code subsetSize} covers both sets, every subset is all rows in their given order. Kernels are
+ * {@code subsetSize} covers both sets, the one possible subset (all rows) is evaluated once. Kernels are
  * evaluated in float64 on TF's MatMul.
  */
 public final class Kid {
@@ -66,6 +66,9 @@ public final class Kid {
     int m = Math.min(subsetSize, Math.min(nx, ny));
     checkArgument(m >= 2, "KID: expected subsets of at least 2 rows, found %s (features: %s"
         + " and %s rows, subsetSize %s)", m, nx, ny, subsetSize);
+    if (m == nx && m == ny) {
+      numSubsets = 1; // every subset would be all rows: the same estimate each time
+    }
     SplittableRandom rng = new SplittableRandom(seed);
     double[] t = new double[numSubsets];
     try (Graph g = new Graph()) {

@@ -16,17 +16,11 @@ import org.wild3d.DataException;
  * larger against a colour-shifted copy.
  */
 class ClassifierFeaturesTest {
-  static final ClassifierNet.Spec SPEC = new ClassifierNet.Spec(32, 3, 16);
   static ClassifierWeights weights;
 
   @BeforeAll
   static void train() {
-    ImageBatch train = SyntheticImages.draw(300, 32, 1);
-    long t0 = System.nanoTime();
-    weights = ClassifierTrainer.train(SPEC, SyntheticImages.batches(train, 32, 2),
-        new ClassifierTrainer.Options(150, 2e-3f, 3, 0), "shapes-test");
-    System.out.printf("classifier: 150 steps in %.1f s, train accuracy %.3f%n",
-        (System.nanoTime() - t0) / 1e9, weights.trainAccuracy());
+    weights = TestClassifier.weights();
   }
 
   private static FeatureStats stats(FeatureNetwork net, ImageBatch images) {
