@@ -1,0 +1,77 @@
+package org.wild3d.metrics;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.wild3d.Wild3dException;
+
+/**
+ * Parses metric names, which carry their protocol: {@code <kind><count>[k][_<features>]}.
+ *
+ * <ul>
+ *   <li>kind: {@code fid}, {@code kid}, {@code is}, {@code acc} (see {@link MetricSpec.Kind});
+ *   <li>count: generated images, {@code k} = ×1000 ({@code 50k} = 50000, {@code 500} = 500); FID
+ *       and KID use as many real images (fewer if the dataset is smaller, recorded in the result);
+ *   <li>features: none = Inception 2015-12-05, {@code _cls} = the toolkit's classifier trained on
+ *       the dataset. {@code acc} exists only with {@code _cls}.
+ * </ul>
+ *
+ * Examples: {@code fid50k}, {@code kid50k}, {@code is50k}, {@code fid2k_cls}, {@code kid2k_cls},
+ * {@code acc2k_cls}, {@code is2k_cls}.
+ */
+public final class MetricRegistry {
+  private static final Pattern NAME = Pattern.compile("(fid|kid|is|acc)(\\d+)(k?)(_[a-z]+)?");
+
+  private MetricRegistry() {}
+
+  /** The spec of {@code name}; a malformed name is a usage error listing the grammar. */
+  public static MetricSpec parse(String name) {
+    Matcher m = NAME.matcher(name);
+    if (!m.matches()) {
+      throw usage(name, "a name of the form <fid|kid|is|acc><count>[k][_cls]");
+    }
+    MetricSpec.Kind kind = MetricSpec.Kind.valueOf(m.group(1).toUpperCase(Locale.ROOT));
+    long count = Long.parseLong(m.group(2)) * (m.group(3).isEmpty() ? 1 : 1000);
+    if (count <= 0 || count > Integer.MAX_VALUE) {
+      throw usage(name, "a positive image count");
+    }
+    String suffix = m.group(4) == null ? "" : m.group(4);
+    MetricSpec.Features features = null;
+    for (MetricSpec.Features f : MetricSpec.Features.values()) {
+      if (f.suffix.equals(suffix)) {
+        features = f;
+      }
+    }
+    if (features == null) {
+      throw usage(name, "feature suffix none (Inception) or _cls (the toolkit's classifier)");
+    }
+    if (kind == MetricSpec.Kind.ACC && features != MetricSpec.Features.CLASSIFIER) {
+      throw usage(name, "acc with _cls (accuracy needs a classifier of the dataset's classes)");
+    }
+    return new MetricSpec(name, kind, (int) count, features);
+  }
+
+  /** Parses several names, reporting every bad one together. */
+  public static List<MetricSpec> parseAll(List<String> names) {
+    List<MetricSpec> out = new ArrayList<>();
+    List<String> errors = new ArrayList<>();
+    for (String n : names) {
+      try {
+        out.add(parse(n));
+      } catch (Wild3dException e) {
+        errors.add(e.getMessage());
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new Wild3dException(Wild3dException.EXIT_USAGE, String.join("\n", errors));
+    }
+    return out;
+  }
+
+  private static Wild3dException usage(String name, String expected) {
+    return new Wild3dException(Wild3dException.EXIT_USAGE, "metric name: expected " + expected
+        + ", found '" + name + "' (e.g. fid50k, kid50k, is50k, fid2k_cls, kid2k_cls, acc2k_cls)");
+  }
+}
