@@ -13,8 +13,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -87,8 +89,10 @@ public final class ConfigLoader {
       parts.add(parse(overrideLabel(i, overrides.get(i)), overrides.get(i)));
     }
     Experiment.Builder merged = Experiment.newBuilder();
+    Set<String> dropped = new HashSet<>();
     for (Parsed p : parts) {
       errors.addAll(p.errors());
+      dropped.addAll(p.dropped());
       overlay(merged, p.message());
     }
     Experiment input = merged.build();
@@ -98,7 +102,7 @@ public final class ConfigLoader {
     }
     Experiment resolved = Configs.resolved(named.build());
     for (ConfigError v : ConfigValidator.validate(resolved)) {
-      if (errors.stream().noneMatch(p -> covers(p.fieldPath(), v.fieldPath()))) {
+      if (dropped.stream().noneMatch(p -> covers(p, v.fieldPath()))) {
         errors.add(locate(v, parts));
       }
     }
@@ -134,16 +138,18 @@ public final class ConfigLoader {
 
   /** A parsed part: the message, its errors, and where each field path was set (line). */
   private record Parsed(String source, Experiment message, List<ConfigError> errors,
-      Map<String, Integer> lines) {}
+      Set<String> dropped, Map<String, Integer> lines) {}
 
-  private static final TextFormat.Parser PARSER =
-      TextFormat.Parser.newBuilder()
-          .setSingularOverwritePolicy(
-              TextFormat.Parser.SingularOverwritePolicy.FORBID_SINGULAR_OVERWRITES)
-          .build();
+  /**
+   * Protobuf's parser, allowing a message block to appear twice (its fields merge, as protobuf's
+   * text format means); a scalar set twice and two members of a oneof are caught by {@link
+   * #repeats}, since the parser's strict policy would also reject repeated blocks.
+   */
+  private static final TextFormat.Parser PARSER = TextFormat.Parser.newBuilder().build();
 
   private static Parsed parse(String source, String text) {
     List<ConfigError> errors = new ArrayList<>();
+    Set<String> dropped = new HashSet<>();
     StringBuilder work = new StringBuilder(text);
     Experiment result = null;
     while (result == null) {
@@ -151,9 +157,10 @@ public final class ConfigLoader {
       try {
         PARSER.merge(work, b);
         result = b.build();
+        repeats(TextScan.scan(work.toString()), errors, dropped, source);
       } catch (TextFormat.ParseException e) {
         String before = work.toString();
-        recover(e, TextScan.scan(before), work, errors, source);
+        recover(e, TextScan.scan(before), work, errors, dropped, source);
         if (work.toString().equals(before) || errors.size() >= MAX_ERRORS) {
           if (work.toString().equals(before)) {
             errors.add(new ConfigError("", "expected protobuf text format, found text that "
@@ -167,12 +174,46 @@ public final class ConfigLoader {
     for (TextScan.Entry en : TextScan.scan(work.toString()).entries) {
       lines.putIfAbsent(en.path(), en.line());
     }
-    return new Parsed(source, result, errors, lines);
+    return new Parsed(source, result, errors, dropped, lines);
+  }
+
+  /**
+   * Reports singular scalar fields set more than once and oneof members set next to another
+   * member of the same oneof in the same block; the parser itself lets the last one win.
+   */
+  private static void repeats(TextScan scan, List<ConfigError> errors, Set<String> dropped,
+      String source) {
+    Set<String> seen = new HashSet<>();
+    Map<String, String> oneofMember = new HashMap<>();
+    for (TextScan.Entry en : scan.entries) {
+      FieldDescriptor fd = fieldAt(en.path());
+      if (fd == null || fd.isRepeated()) {
+        continue;
+      }
+      if (fd.getRealContainingOneof() != null) {
+        String key = en.parentPath() + "#" + fd.getRealContainingOneof().getName();
+        String first = oneofMember.putIfAbsent(key, fd.getName());
+        if (first != null && !first.equals(fd.getName())) {
+          String members = fd.getRealContainingOneof().getFields().stream()
+              .map(FieldDescriptor::getName).collect(Collectors.joining(", "));
+          errors.add(new ConfigError(en.path(), "expected only one of " + members + " (oneof "
+              + fd.getRealContainingOneof().getName() + "), found " + fd.getName() + " after "
+              + first + " (keep only one)").at(source, en.line()));
+          dropped.add(en.path());
+          continue;
+        }
+      }
+      if (fd.getJavaType() != FieldDescriptor.JavaType.MESSAGE && !seen.add(en.path())) {
+        errors.add(new ConfigError(en.path(), "expected \"" + en.name()
+            + "\" at most once, found it again (delete one of them)").at(source, en.line()));
+        dropped.add(en.path());
+      }
+    }
   }
 
   /** Records the error {@code e} and cuts what caused it out of {@code work}. */
   private static void recover(TextFormat.ParseException e, TextScan scan, StringBuilder work,
-      List<ConfigError> errors, String source) {
+      List<ConfigError> errors, Set<String> dropped, String source) {
     String detail = detail(e);
     int offset = offsetOf(work, e.getLine(), e.getColumn());
     if (detail.startsWith("Input contains unknown fields")) {
@@ -188,6 +229,7 @@ public final class ConfigLoader {
           continue;
         }
         errors.add(unknownField(en).at(source, en.line()));
+        dropped.add(en.path());
         blank(work, en.start(), en.end());
       }
       return;
@@ -217,6 +259,7 @@ public final class ConfigLoader {
       return;
     }
     errors.add(badValue(en, work, detail).at(source, e.getLine()));
+    dropped.add(en.path());
     blank(work, en.start(), en.end());
   }
 
@@ -250,16 +293,6 @@ public final class ConfigLoader {
         : "nothing";
     if (found.length() > 40) {
       found = found.substring(0, 37) + "...";
-    }
-    if (detail.startsWith("Non-repeated field")) {
-      return new ConfigError(en.path(), "expected \"" + en.name()
-          + "\" at most once in its block, found it again (delete one of them)");
-    }
-    if (detail.contains("another member of oneof") && fd != null) {
-      String members = fd.getContainingOneof().getFields().stream()
-          .map(FieldDescriptor::getName).collect(Collectors.joining(", "));
-      return new ConfigError(en.path(), "expected only one of " + members + " (oneof "
-          + fd.getContainingOneof().getName() + "), found a second one (keep only one)");
     }
     if (fd == null) {
       return new ConfigError(en.path(), "expected valid text format, found " + found + " ("
@@ -342,10 +375,9 @@ public final class ConfigLoader {
     return v.at(parts.get(0).source(), 0);
   }
 
-  /** Whether an error on {@code parsePath} explains one on {@code path} (same field or inside). */
-  private static boolean covers(String parsePath, String path) {
-    return !parsePath.isEmpty()
-        && (path.equals(parsePath) || path.startsWith(parsePath + "."));
+  /** Whether dropping {@code droppedPath} explains an error on {@code path} (same or inside). */
+  private static boolean covers(String droppedPath, String path) {
+    return path.equals(droppedPath) || path.startsWith(droppedPath + ".");
   }
 
   private static String parentOf(String path) {
@@ -402,26 +434,28 @@ public final class ConfigLoader {
         best = k;
       }
     }
-    return best != null && bestDist <= Math.max(1, Math.min(3, name.length() / 3)) ? best : null;
+    int allowed = name.length() <= 3 ? 1 : Math.min(3, Math.max(2, name.length() / 3));
+    return best != null && bestDist <= allowed ? best : null;
   }
 
+  /** Edit distance counting insertions, deletions, substitutions and adjacent swaps as one. */
   private static int editDistance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-        cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+    int[][] d = new int[a.length() + 1][b.length() + 1];
+    for (int i = 0; i <= a.length(); i++) {
+      for (int j = 0; j <= b.length(); j++) {
+        if (i == 0 || j == 0) {
+          d[i][j] = i + j;
+          continue;
+        }
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        d[i][j] = Math.min(d[i - 1][j - 1] + cost, Math.min(d[i - 1][j], d[i][j - 1]) + 1);
+        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2)
+            && a.charAt(i - 2) == b.charAt(j - 1)) {
+          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
       }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
     }
-    return prev[b.length()];
+    return d[a.length()][b.length()];
   }
 
   // -- text helpers ---------------------------------------------------------------------------

@@ -120,7 +120,7 @@ public final class ConfigValidator {
     atLeast("model.discriminator.mapping_layers", disc.getMappingLayers(), 0,
         "StyleGAN2-ADA uses 8");
     int image = imageResolution(m, r);
-    if (image > 0) {
+    if (isPowerOfTwo(image)) {
       int c = Math.min(disc.getChannelBase() / image, disc.getChannelMax());
       check(c >= 1, "model.discriminator.channel_base",
           "at least the image resolution " + image
@@ -216,7 +216,8 @@ public final class ConfigValidator {
     }
     int image = imageResolution(m, r);
     boolean sr = m.getSuperres().getOutputResolution() != 0;
-    check(d.getResolution() == image, "data.resolution",
+    // Only compare with a valid generator resolution; an invalid one is reported on its own field.
+    check(d.getResolution() == image || !isPowerOfTwo(image), "data.resolution",
         image + ", the resolution of generated images ("
             + (sr ? "model.superres.output_resolution" : "render.resolution, superres off") + ")",
         d.getResolution(), "set data { resolution: " + image + " } or change the generator");
