@@ -146,7 +146,7 @@ public final class ConfigValidator {
         "more than render.ray_start = " + r.getRayStart(), r.getRayEnd(),
         "samples lie between ray_start and ray_end");
     double halfDiag = Math.sqrt(3) * t.getBoxSize() / 2;
-    double near = cam.getRadius() - halfDiag;
+    double near = Math.max(0, cam.getRadius() - halfDiag);
     double far = cam.getRadius() + halfDiag;
     if (r.getRayEnd() > r.getRayStart() && t.getBoxSize() > 0 && cam.getRadius() > 0) {
       check(r.getRayStart() < far && r.getRayEnd() > near, "render.ray_start",
