@@ -235,6 +235,17 @@ public final class ConfigLoader {
       return;
     }
     if (!scan.unclosed.isEmpty() && offset >= scan.endOfTokens()) {
+      TextScan.Unclosed inner = scan.unclosed.get(0);
+      TextScan.Entry stranded = firstStranded(scan, inner.path());
+      if (stranded != null) {
+        // The block most likely ends before the first field that belongs to an enclosing one.
+        errors.add(new ConfigError(inner.path(), "expected \"" + inner.closer()
+            + "\" closing the block opened on line " + inner.openLine() + " before \""
+            + stranded.name() + "\" on line " + stranded.line() + ", found none (add the missing \""
+            + inner.closer() + "\")").at(source, inner.openLine()));
+        work.insert(stranded.start(), inner.closer() + " ");
+        return;
+      }
       for (TextScan.Unclosed u : scan.unclosed) {
         errors.add(new ConfigError(u.path(), "expected \"" + u.closer()
             + "\" closing the block opened on line " + u.openLine()
@@ -251,16 +262,72 @@ public final class ConfigLoader {
       blank(work, stray.start(), stray.end());
       return;
     }
-    TextScan.Entry en = scan.entryAt(offset);
+    TextScan.Entry en = scan.entryFor(offset);
     if (en == null) {
-      errors.add(new ConfigError("", "expected a field, found text that cannot be parsed ("
-          + detail + ")").at(source, e.getLine()));
-      blankLine(work, e.getLine());
+      int[] token = scan.tokenAt(offset);
+      String found = token == null ? "text that cannot be parsed"
+          : "\"" + work.substring(token[0], token[1]) + "\"";
+      errors.add(new ConfigError(enclosingPath(scan, offset), "expected a field, found " + found
+          + " (" + detail + ")").at(source, e.getLine()));
+      if (token != null) {
+        blank(work, token[0], token[1]);
+      } else {
+        blankLine(work, e.getLine());
+      }
       return;
     }
     errors.add(badValue(en, work, detail).at(source, e.getLine()));
     dropped.add(en.path());
     blank(work, en.start(), en.end());
+  }
+
+  /** Path of the innermost block entry around {@code offset}; "" at the top level. */
+  private static String enclosingPath(TextScan scan, int offset) {
+    String best = "";
+    int bestStart = -1;
+    for (TextScan.Entry en : scan.entries) {
+      if (en.start() < offset && offset < en.end() && en.start() > bestStart) {
+        best = en.path();
+        bestStart = en.start();
+      }
+    }
+    return best;
+  }
+
+  /** The first path (breadth of the schema, depth-first) of a field called {@code name}. */
+  private static String pathOf(Descriptor d, String prefix, String name, int depth) {
+    if (depth > 8) {
+      return null;
+    }
+    for (FieldDescriptor fd : d.getFields()) {
+      if (fd.getName().equals(name) && !prefix.isEmpty()) {
+        return prefix + name;
+      }
+    }
+    for (FieldDescriptor fd : d.getFields()) {
+      if (fd.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
+        String p = pathOf(fd.getMessageType(), prefix + fd.getName() + ".", name, depth + 1);
+        if (p != null) {
+          return p;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** The first direct child of {@code path} that is no field there but one of an ancestor. */
+  private static TextScan.Entry firstStranded(TextScan scan, String path) {
+    Descriptor d = messageAt(path);
+    if (d == null) {
+      return null;
+    }
+    for (TextScan.Entry en : scan.entries) {
+      if (en.parentPath().equals(path) && d.findFieldByName(en.name()) == null
+          && ancestorOwning(path, en.name()) != null) {
+        return en;
+      }
+    }
+    return null;
   }
 
   private static ConfigError unknownField(TextScan.Entry en) {
@@ -277,10 +344,16 @@ public final class ConfigLoader {
       fix = "did you mean \"" + closest + "\"?";
     } else {
       String owner = ancestorOwning(en.parentPath(), name);
-      fix = owner != null
-          ? "\"" + name + "\" is a field of " + (owner.isEmpty() ? "the top level" : owner)
-              + ": is a closing \"}\" missing before it?"
-          : "fix the spelling or remove it; fields here: " + String.join(", ", known);
+      String elsewhere = owner == null ? pathOf(Experiment.getDescriptor(), "", name, 0) : null;
+      if (owner != null) {
+        fix = "\"" + name + "\" is a field of " + (owner.isEmpty() ? "the top level" : owner)
+            + ": is a closing \"}\" missing before it?";
+      } else if (elsewhere != null) {
+        fix = "it is a field of " + elsewhere.substring(0, elsewhere.lastIndexOf('.'))
+            + ": is it in the wrong block, or is a \"}\" before it one too many?";
+      } else {
+        fix = "fix the spelling or remove it; fields here: " + String.join(", ", known);
+      }
     }
     return new ConfigError(en.path(), "expected a field of " + parent.getName()
         + ", found unknown field \"" + name + "\" (" + fix + ")");

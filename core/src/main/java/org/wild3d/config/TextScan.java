@@ -24,7 +24,10 @@ final class TextScan {
     }
   }
 
-  /** A token where a field name was expected (e.g. an unmatched {@code }}). */
+  /**
+   * A token where a field name was expected (e.g. an unmatched {@code }}); for a nameless block
+   * the span covers the whole block.
+   */
   record Stray(String parentPath, int start, int end, int line, String text) {}
 
   /** A block still open at the end of the text. */
@@ -70,6 +73,36 @@ final class TextScan {
     return best;
   }
 
+  /**
+   * The entry an error at {@code offset} belongs to: the latest-starting entry that contains the
+   * offset, or that lacks its value and ends right before the token there; null if none.
+   */
+  Entry entryFor(int offset) {
+    Entry e = entryAt(offset);
+    if (e == null || offset < e.end()) {
+      return e;
+    }
+    if (e.valueEnd() > e.valueStart()) {
+      return null; // a complete entry is not to blame for what follows it
+    }
+    for (Token t : tokens) {
+      if (t.start() >= e.end()) {
+        return t.start() >= offset ? e : null;
+      }
+    }
+    return e;
+  }
+
+  /** [start, end) of the token covering {@code offset}, or null. */
+  int[] tokenAt(int offset) {
+    for (Token t : tokens) {
+      if (t.kind() != Kind.EOF && t.start() <= offset && offset < t.end()) {
+        return new int[] {t.start(), t.end()};
+      }
+    }
+    return null;
+  }
+
   Stray strayAt(int offset) {
     for (Stray s : strays) {
       if (s.start() <= offset && offset < Math.max(s.end(), s.start() + 1)) {
@@ -96,15 +129,31 @@ final class TextScan {
         }
         return false;
       }
-      if (closer != 0 && (t.is('}') || t.is('>'))) {
+      if (closer != 0 && t.is(closer)) {
         pos++;
         return true;
       }
       if (t.kind() == Kind.WORD || t.is('[')) {
         entry(parent);
+      } else if (t.is('{') || t.is('<')) {
+        // A block without a field name: the stray spans the whole block, so that cutting it out
+        // does not leave its contents behind as fields of the enclosing message.
+        skipBalanced();
+        Token last = tokens.get(pos - 1);
+        strays.add(new Stray(parent, t.start(), last.end(), t.line(), t.text()));
       } else {
-        strays.add(new Stray(parent, t.start(), t.end(), t.line(), t.text()));
+        // A value left behind by a broken field (e.g. the "128" of "ch:annel_max: 128") goes
+        // with the stray token, unless it looks like the next field's name.
         pos++;
+        int end = t.end();
+        Token next = tokens.get(pos);
+        Token after = tokens.get(Math.min(pos + 1, tokens.size() - 1));
+        if (t.is(':') && (next.kind() == Kind.WORD || next.kind() == Kind.STRING)
+            && !(after.is(':') || after.is('{') || after.is('<'))) {
+          end = next.end();
+          pos++;
+        }
+        strays.add(new Stray(parent, t.start(), end, t.line(), t.text()));
       }
     }
   }

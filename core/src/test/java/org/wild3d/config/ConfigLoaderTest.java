@@ -118,11 +118,20 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void fieldAfterAMissingBraceIsExplained() {
+  void missingBraceIsPlacedBeforeTheFirstFieldOfAnEnclosingBlock() {
+    // The data block is read as a top-level block again, so there is no "data.source" error.
     List<ConfigError> errors = errors("model { num_classes: 6\ndata { shapes {} }\n");
-    assertThat(paths(errors)).contains("model.data");
-    assertThat(byPath(errors, "model.data").message())
-        .contains("is a closing \"}\" missing before it?");
+    assertThat(errors).extracting(ConfigError::format).containsExactly("t.pbtxt:1: model: "
+        + "expected \"}\" closing the block opened on line 1 before \"data\" on line 2, found "
+        + "none (add the missing \"}\")");
+  }
+
+  @Test
+  void fieldInTheWrongBlockIsExplained() {
+    List<ConfigError> errors = errors(VALID + "train { views: 2 }\n");
+    assertThat(errors).extracting(ConfigError::format).containsExactly("t.pbtxt:3: train.views: "
+        + "expected a field of Train, found unknown field \"views\" (it is a field of "
+        + "model.multiview: is it in the wrong block, or is a \"}\" before it one too many?)");
   }
 
   @Test
@@ -202,6 +211,30 @@ class ConfigLoaderTest {
     assertThat(c.resolved().getName()).isEqualTo("shapes-tiny");
     assertThat(c.resolved().getData().hasShapes()).isTrue();
     assertThat(c.resolved().getModel().getTriplane().getResolution()).isEqualTo(32);
+  }
+
+  @Test
+  void corruptedConfigsAlwaysEndInAConfigExceptionWithLocatedErrors() {
+    String base = ConfigLoader.defaultText();
+    java.util.Random rnd = new java.util.Random(1);
+    String junk = "{}<>[]:;,\"'#x9.-\n";
+    for (int trial = 0; trial < 300; trial++) {
+      StringBuilder t = new StringBuilder(base);
+      for (int k = 0; k < 1 + rnd.nextInt(3); k++) {
+        int at = rnd.nextInt(t.length());
+        if (rnd.nextBoolean()) {
+          t.deleteCharAt(at);
+        } else {
+          t.insert(at, junk.charAt(rnd.nextInt(junk.length())));
+        }
+      }
+      try {
+        ConfigLoader.loadText("f.pbtxt", t.toString(), List.of());
+      } catch (ConfigException e) {
+        assertThat(e.errors()).allSatisfy(err -> assertThat(err.source()).isEqualTo("f.pbtxt"));
+        assertThat(e.errors().size()).isLessThanOrEqualTo(20);
+      }
+    }
   }
 
   private static ConfigError byPath(List<ConfigError> errors, String path) {
