@@ -31,6 +31,9 @@ public final class Configs {
   /** The config with defaults and overrides filled in, in a run directory. */
   public static final String RESOLVED_FILE = "config.resolved.pbtxt";
 
+  /** How each override is recorded in the resolved file's header (then the snippet and "'"). */
+  private static final String OVERRIDE_PREFIX = "#   --override '";
+
   private Configs() {}
 
   /**
@@ -99,7 +102,7 @@ public final class Configs {
     } else {
       s.append("# overrides applied in order (later wins):\n");
       for (String o : overrides) {
-        s.append("#   --override '").append(oneLine(o)).append("'\n");
+        s.append(OVERRIDE_PREFIX).append(oneLine(o)).append("'\n");
       }
     }
     s.append("# config hash: sha256:").append(c.hash()).append('\n');
@@ -141,6 +144,41 @@ public final class Configs {
     }
   }
 
+  /**
+   * Reads a run directory's config as given: {@value #INPUT_FILE} with the overrides listed in
+   * {@value #RESOLVED_FILE}'s header merged on top, i.e. {@link LoadedConfig#input()} of the run.
+   *
+   * @throws DataException (exit 4) naming the file when one is missing or does not parse
+   */
+  public static Experiment readInput(Path runDir) {
+    readResolved(runDir);
+    Path file = runDir.resolve(INPUT_FILE);
+    try {
+      Experiment.Builder b = ConfigLoader.parse(file.toString(),
+          Files.readString(file, StandardCharsets.UTF_8)).toBuilder();
+      Path resolved = runDir.resolve(RESOLVED_FILE);
+      for (String line : Files.readAllLines(resolved, StandardCharsets.UTF_8)) {
+        if (!line.startsWith("#")) {
+          break;
+        }
+        if (line.startsWith(OVERRIDE_PREFIX) && line.endsWith("'")) {
+          String snippet = unOneLine(
+              line.substring(OVERRIDE_PREFIX.length(), line.length() - 1));
+          ConfigLoader.overlay(b, ConfigLoader.parse(resolved + " (override)", snippet));
+        }
+      }
+      return b.build();
+    } catch (NoSuchFileException e) {
+      throw new DataException("run directory " + runDir + ": expected " + INPUT_FILE
+          + ", found no such file at " + file + " (the run directory is incomplete)");
+    } catch (IOException e) {
+      throw new DataException("cannot read " + file + ": " + e.getMessage(), e);
+    } catch (ConfigException e) {
+      throw new DataException(file + ": the run's recorded config does not parse with this "
+          + "version of wild3d:\n" + e.getMessage(), e);
+    }
+  }
+
   private static void writeAtomically(Path file, String text) {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     try {
@@ -155,7 +193,22 @@ public final class Configs {
     }
   }
 
+  /** Escapes backslashes and line breaks, so that a snippet fits on one comment line. */
   private static String oneLine(String s) {
     return s.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r");
+  }
+
+  private static String unOneLine(String s) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '\\' && i + 1 < s.length()) {
+        char n = s.charAt(++i);
+        out.append(n == 'n' ? '\n' : n == 'r' ? '\r' : n);
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
   }
 }

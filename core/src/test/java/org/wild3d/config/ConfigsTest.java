@@ -90,6 +90,17 @@ class ConfigsTest {
   }
 
   @Test
+  void readInputGivesTheConfigAsGivenWithItsOverrides(@TempDir Path dir) {
+    List<String> overrides = List.of("render {\n  background_rgb: [1, 1, 1]\n}",
+        "data { path: \"d\\\\x'.zip\" }  # it's a path");
+    LoadedConfig c = ConfigLoader.loadText("exp.pbtxt", VALID, overrides);
+    assertThat(c.input().getData().getPath()).isEqualTo("d\\x'.zip");
+    Configs.writeRunConfigs(dir, c);
+    assertThat(Configs.readInput(dir)).isEqualTo(c.input());
+    assertThat(Configs.readInput(dir).getRender().hasResolution()).isFalse();
+  }
+
+  @Test
   void readResolvedOfADirectoryWithoutOneIsADataErrorNamingTheFile(@TempDir Path dir)
       throws Exception {
     DataException e = catchThrowableOfType(DataException.class, () -> Configs.readResolved(dir));

@@ -1,6 +1,5 @@
 package org.wild3d.train;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,8 +10,6 @@ import org.wild3d.cli.Cli;
 import org.wild3d.cli.ConfigOptions;
 import org.wild3d.cli.Verbosity;
 import org.wild3d.cli.VersionProvider;
-import org.wild3d.config.ConfigException;
-import org.wild3d.config.ConfigLoader;
 import org.wild3d.config.Configs;
 import org.wild3d.config.Experiment;
 import org.wild3d.config.LoadedConfig;
@@ -126,20 +123,7 @@ public final class Main implements Callable<Integer> {
       stdout.flush();
       return 0;
     }
-    job.run(new RunContext(resume, resolved, readInput(resume, resolved), true, stdout, stderr));
+    job.run(new RunContext(resume, resolved, Configs.readInput(resume), true, stdout, stderr));
     return 0;
-  }
-
-  /** The run's config as given, or the resolved one if the input file is missing or unreadable. */
-  private static Experiment readInput(Path runDir, Experiment resolved) throws IOException {
-    Path file = runDir.resolve(Configs.INPUT_FILE);
-    if (!Files.isRegularFile(file)) {
-      return resolved;
-    }
-    try {
-      return ConfigLoader.parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
-    } catch (ConfigException e) {
-      return resolved;
-    }
   }
 }

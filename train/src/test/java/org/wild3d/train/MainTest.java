@@ -132,6 +132,10 @@ class MainTest {
     assertThat(resumed.runDir()).isEqualTo(runDir);
     assertThat(resumed.resolved()).isEqualTo(jobs.get(0).resolved());
     assertThat(resumed.configHash()).isEqualTo(jobs.get(0).configHash());
+    assertThat(resumed.input()).isEqualTo(jobs.get(0).input());
+    assertThat(resumed.input().getTrain().getTotalKimg()).isEqualTo(2.0);
+    assertThat(resumed.input().getTrain().hasBatchSize()).isTrue();
+    assertThat(resumed.input().getTrain().hasBeta2()).isFalse();
     assertThat(resumed.resolved().getTrain().getTotalKimg()).isEqualTo(2.0);
   }
 
