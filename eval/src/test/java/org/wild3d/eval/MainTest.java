@@ -1,0 +1,67 @@
+package org.wild3d.eval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.wild3d.Version;
+import org.wild3d.config.ConfigLoader;
+import org.wild3d.config.Configs;
+import org.wild3d.config.LoadedConfig;
+import picocli.CommandLine;
+
+class MainTest {
+  @TempDir Path dir;
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    CommandLine cl = Main.commandLine();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    return cl.execute(args);
+  }
+
+  @Test
+  void versionAndHelpExitZero() {
+    assertThat(run("--version")).isZero();
+    assertThat(out.toString()).startsWith("wild3d-eval " + Version.get());
+    assertThat(run("--help")).isZero();
+    assertThat(out.toString()).contains("config", "Exit codes:");
+    assertThat(run("config", "--help")).isZero();
+    assertThat(out.toString()).contains("--run=RUN");
+  }
+
+  @Test
+  void usageErrorsExitTwo() {
+    assertThat(run()).isEqualTo(2);
+    assertThat(err.toString()).contains("expected a subcommand, found none (one of: config)");
+    assertThat(run("config")).isEqualTo(2);
+    assertThat(err.toString()).contains("Missing required option: '--run=RUN'");
+    assertThat(run("--bogus")).isEqualTo(2);
+  }
+
+  @Test
+  void configPrintsTheRunsResolvedConfig() throws Exception {
+    LoadedConfig c = ConfigLoader.loadDefault(List.of("train { batch_size: 16 }"));
+    Configs.writeRunConfigs(dir, c);
+    assertThat(run("config", "--run", dir.toString())).isZero();
+    assertThat(out.toString()).isEqualTo(Configs.resolvedText(c));
+    assertThat(ConfigLoader.parse("out", out.toString())).isEqualTo(c.resolved());
+  }
+
+  @Test
+  void configOfADirectoryWithoutOneExitsFourNamingTheFile() throws Exception {
+    Files.writeString(dir.resolve(Configs.INPUT_FILE), "");
+    assertThat(run("config", "--run", dir.toString())).isEqualTo(4);
+    assertThat(err.toString()).startsWith("wild3d-eval: run directory " + dir)
+        .contains(dir.resolve(Configs.RESOLVED_FILE).toString());
+    assertThat(out.toString()).isEmpty();
+  }
+}
