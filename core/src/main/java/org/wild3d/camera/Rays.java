@@ -50,7 +50,7 @@ public record Rays(Operand<TFloat32> origins, Operand<TFloat32> directions) {
         tf.math.div(tf.math.sub(tf.constant(new float[][] {uv[0]}), cx), fx); // [N,R]
     Operand<TFloat32> y = tf.math.div(tf.math.sub(tf.constant(new float[][] {uv[1]}), cy), fy);
     Operand<TFloat32> dirCam =
-        tf.stack(List.of(x, y, tf.onesLike(x)), Stack.axis(-1L)); // [N,R,3]
+        tf.stack(List.of(x, y, tf.math.add(tf.math.mul(x, tf.constant(0f)), tf.constant(1f))), Stack.axis(-1L)); // [N,R,3]
     Operand<TFloat32> m = tf.reshape(cam2world, tf.constant(new int[] {-1, 16})); // [N,16]
     Operand<TFloat32> rot =
         tf.reshape(
@@ -68,7 +68,7 @@ public record Rays(Operand<TFloat32> origins, Operand<TFloat32> directions) {
         tf.reshape(
             tf.gather(m, tf.constant(new int[] {3, 7, 11}), tf.constant(1)),
             tf.constant(new int[] {-1, 1, 3})); // [N,1,3]
-    Operand<TFloat32> origins = tf.math.add(tf.zerosLike(dirs), t); // [N,R,3]
+    Operand<TFloat32> origins = tf.tile(t, tf.constant(new int[] {1, r, 1})); // [N,R,3]
     return new Rays(origins, dirs);
   }
 

@@ -42,6 +42,7 @@ public final class ImportanceSampler {
       int count,
       float epsilon,
       Operand<TInt64> seed) {
+    NonDifferentiable.ensureRegistered();
     checkArgument(count > 0, "importance samples: expected > 0, found %s", count);
     checkArgument(epsilon > 0, "importance epsilon: expected > 0, found %s", epsilon);
     Shapes.check("ImportanceSampler depths [N,R,S,1]", depths, -1, -1, -1, 1);

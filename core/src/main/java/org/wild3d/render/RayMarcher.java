@@ -70,7 +70,7 @@ public final class RayMarcher {
     Operand<TFloat32> feat = tf.reduceSum(tf.math.mul(w, featMid), axis); // [N,R,C]
     Operand<TFloat32> opacity = tf.reduceSum(w, axis); // [N,R,1]
     Operand<TFloat32> depthSum = tf.reduceSum(tf.math.mul(w, tMid), axis); // [N,R,1]
-    Operand<TFloat32> farT = tf.fill(tf.shape(opacity), tf.constant(far));
+    Operand<TFloat32> farT = tf.fill(tf.shape(tf.stopGradient(opacity)), tf.constant(far));
     Operand<TFloat32> depth =
         tf.select(
             tf.math.greater(opacity, tf.constant(0f)), tf.math.divNoNan(depthSum, opacity), farT);

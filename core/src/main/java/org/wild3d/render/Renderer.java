@@ -118,6 +118,7 @@ public final class Renderer {
       Operand<TFloat32> cam2world,
       Operand<TFloat32> intrinsics,
       Operand<TInt64> seed) {
+    NonDifferentiable.ensureRegistered();
     Ops rt = tf.withSubScope("render");
     int res = config.getResolution();
     int c = field.featureChannels();

@@ -93,7 +93,7 @@ public final class TriplaneSampler {
 
     // row of the flattened planes [N·Rp·Rp·P, F]: ((n·Rp + y)·Rp + x)·P + p
     Operand<TInt32> batch =
-        tf.range(tf.constant(0), tf.gather(tf.shape(points), tf.constant(0), tf.constant(0)), tf.constant(1));
+        tf.range(tf.constant(0), tf.gather(tf.shape(tf.stopGradient(points)), tf.constant(0), tf.constant(0)), tf.constant(1));
     Operand<TInt32> scene =
         tf.reshape(tf.math.floorDiv(batch, tf.constant(views)), tf.constant(new int[] {-1, 1, 1, 1}));
     Operand<TInt32> plane = tf.constant(new int[][][][] {{{{0}, {1}, {2}}}}); // [1,1,P,1]
