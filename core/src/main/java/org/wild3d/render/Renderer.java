@@ -108,6 +108,16 @@ public final class Renderer {
   }
 
   /**
+   * Raw decoder density (before {@code softplus(· − 1)}), what EG3D's density regulariser compares
+   * (its {@code sample_mixed} returns the raw σ). Shapes: {@code planes [N,Rp,Rp,3F]}, {@code points
+   * [N,M,3]} → {@code [N,M,1]}.
+   */
+  public Operand<TFloat32> rawDensity(Ops tf, Operand<TFloat32> planes, Operand<TFloat32> points) {
+    checkState(decoder != null, "this renderer has no decoder: render a DensityField instead");
+    return decoder.apply(TriplaneSampler.sample(tf, planes, points, boxSize)).sigmaRaw();
+  }
+
+  /**
    * Renders any field.
    *
    * <p>Shapes: {@code cam2world [N,4,4]}, {@code intrinsics [N,3,3]} → {@link RenderOutput}.

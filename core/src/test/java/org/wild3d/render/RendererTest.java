@@ -130,8 +130,12 @@ class RendererTest {
   }
 
   static float[] randomPlanes(int n, long seed) {
+    return randomPlanesOf(n * RP * RP * 3 * F, seed);
+  }
+
+  static float[] randomPlanesOf(int size, long seed) {
     Random r = new Random(seed);
-    float[] p = new float[n * RP * RP * 3 * F];
+    float[] p = new float[size];
     for (int i = 0; i < p.length; i++) {
       p[i] = (float) r.nextGaussian();
     }
@@ -265,8 +269,10 @@ class RendererTest {
       var points = tf.constant(new float[][][] {{{0.1f, -0.2f, 0.3f}, {0.4f, 0.0f, -0.1f}}});
       var sigma = renderer.density(tf, pl, points);
       assertThat(sigma.shape().asArray()).containsExactly(1, 2, 1);
-      var raw = dec.apply(TriplaneSampler.sample(tf, pl, points, 1f)).sigmaRaw();
-      List<float[]> out = TfTesting.run(s, Map.of(pl, pt), List.of(sigma, raw));
+      var raw = renderer.rawDensity(tf, pl, points);
+      var direct = dec.apply(TriplaneSampler.sample(tf, pl, points, 1f)).sigmaRaw();
+      List<float[]> out = TfTesting.run(s, Map.of(pl, pt), List.of(sigma, raw, direct));
+      assertThat(out.get(1)).containsExactly(out.get(2));
       for (int i = 0; i < 2; i++) {
         double expected = Math.log1p(Math.exp(out.get(1)[i] - 1));
         assertThat((double) out.get(0)[i]).isCloseTo(expected, within(1e-5));
