@@ -26,6 +26,36 @@ class CameraTest {
     assertThat(c.at(3, 3)).isEqualTo(1.0);
   }
 
+  /**
+   * Largest deviation of the rotation from an orthonormal right-handed frame (entries of RᵀR − I
+   * and of right × down − forward) and of the last row from (0, 0, 0, 1).
+   */
+  static double rotationError(Camera c) {
+    double[][] a = {c.axis(0), c.axis(1), c.axis(2)};
+    double err = 0;
+    for (int i = 0; i < 3; i++) {
+      for (int j = 0; j < 3; j++) {
+        double dot = a[i][0] * a[j][0] + a[i][1] * a[j][1] + a[i][2] * a[j][2];
+        err = Math.max(err, Math.abs(dot - (i == j ? 1 : 0)));
+      }
+    }
+    double[] x = Camera.cross(a[0], a[1]);
+    for (int i = 0; i < 3; i++) {
+      err = Math.max(err, Math.abs(x[i] - a[2][i]));
+      err = Math.max(err, Math.abs(c.at(3, i)));
+    }
+    return Math.max(err, Math.abs(c.at(3, 3) - 1));
+  }
+
+  @Test
+  void rotationErrorDetectsAReflection() {
+    double[] m = Camera.fromSpherical(0.3, 1, 2, 20).cam2world();
+    for (int r = 0; r < 3; r++) {
+      m[4 * r] = -m[4 * r]; // flip the right axis: det -1
+    }
+    assertThat(rotationError(new Camera(m, 20))).isGreaterThan(1);
+  }
+
   @Test
   void cameraOnPlusZLooksDownMinusZWithImageDownAlongMinusY() {
     Camera c = Camera.fromSpherical(0, Math.PI / 2, 2.7, 30);
