@@ -15,11 +15,11 @@ import org.wild3d.tf.Shapes;
 /**
  * Hierarchical (importance) sampling: inverse-CDF samples from the coarse pass's weights.
  *
- * <p>The pdf is piecewise constant over the coarse intervals {@code [t_k, t_{k+1}]}
- * (k = 0 … S−2, the intervals of {@link RayMarcher}), proportional to {@code w_k + ε}; ε keeps some
- * samples everywhere (EG3D adds 0.01 to its smoothed weights). Uniforms {@code u} are a regular
- * grid {@code (j + 0.5)/S_imp} without a seed (deterministic) and stateless-random with one. The
- * samples carry no gradient (as in EG3D, which detaches them).
+ * <p>The pdf is piecewise constant over the coarse intervals {@code [t_k, t_{k+1}]} (k = 0 … S−2,
+ * the intervals of {@link RayMarcher}), proportional to {@code w_k + ε}; ε keeps some samples
+ * everywhere (EG3D adds 0.01 to its smoothed weights). Uniforms {@code u} are a regular grid {@code
+ * (j + 0.5)/S_imp} without a seed (deterministic) and stateless-random with one. The samples carry
+ * no gradient (as in EG3D, which detaches them).
  */
 public final class ImportanceSampler {
   /** ε of EG3D. */
@@ -30,8 +30,8 @@ public final class ImportanceSampler {
   /**
    * Draws {@code count} depths per ray, unsorted.
    *
-   * <p>Shapes: {@code depths [N,R,S,1]} (sorted per ray), {@code weights [N,R,S−1,1]} →
-   * {@code [N,R,count,1]}.
+   * <p>Shapes: {@code depths [N,R,S,1]} (sorted per ray), {@code weights [N,R,S−1,1]} → {@code
+   * [N,R,count,1]}.
    *
    * @param seed stateless-random seed {@code [2]}, or null for the regular u grid
    */
@@ -51,7 +51,8 @@ public final class ImportanceSampler {
     int b = s - 1;
     Shapes.check("ImportanceSampler weights [N,R,S-1,1]", weights, -1, r, b, 1);
 
-    Operand<TFloat32> t = tf.reshape(tf.stopGradient(depths), tf.constant(new int[] {-1, s})); // [NR,S]
+    Operand<TFloat32> t =
+        tf.reshape(tf.stopGradient(depths), tf.constant(new int[] {-1, s})); // [NR,S]
     Operand<TFloat32> w =
         tf.math.add(
             tf.reshape(tf.stopGradient(weights), tf.constant(new int[] {-1, b})),
@@ -63,7 +64,8 @@ public final class ImportanceSampler {
 
     Operand<TInt32> rows =
         tf.gather(tf.shape(t), tf.constant(new int[] {0}), tf.constant(0)); // [1] = NR
-    Operand<TInt32> shape = tf.concat(List.of(rows, tf.constant(new int[] {count})), tf.constant(0));
+    Operand<TInt32> shape =
+        tf.concat(List.of(rows, tf.constant(new int[] {count})), tf.constant(0));
     Operand<TFloat32> u;
     if (seed == null) {
       float[] grid = new float[count];
@@ -104,8 +106,8 @@ public final class ImportanceSampler {
 
   /**
    * Concatenates two sample sets of the same rays and sorts them by depth (TopKV2 on the negated,
-   * gradient-free depths; densities and features are reordered with a GatherV2, so their
-   * gradients flow).
+   * gradient-free depths; densities and features are reordered with a GatherV2, so their gradients
+   * flow).
    *
    * <p>Shapes: {@code depths [N,R,Sa,1]}/{@code [N,R,Sb,1]}, {@code sigma} likewise, {@code
    * features [N,R,Sa,C]}/{@code [N,R,Sb,C]} → {@code [N,R,Sa+Sb,·]}.
@@ -126,8 +128,10 @@ public final class ImportanceSampler {
         tf.stopGradient(tf.concat(List.of(depthsA, depthsB), axis)); // [N,R,St,1]
     Operand<TFloat32> sigma = tf.concat(List.of(sigmaA, sigmaB), axis); // [N,R,St,1]
     Operand<TFloat32> feats = tf.concat(List.of(featuresA, featuresB), axis); // [N,R,St,C]
-    Operand<TFloat32> negT = tf.math.neg(tf.reshape(depths, tf.constant(new int[] {-1, st}))); // [NR,St]
-    Operand<TInt32> order = tf.nn.topK(negT, tf.constant(st), new org.tensorflow.op.nn.TopK.Options[0]).indices();
+    Operand<TFloat32> negT =
+        tf.math.neg(tf.reshape(depths, tf.constant(new int[] {-1, st}))); // [NR,St]
+    Operand<TInt32> order =
+        tf.nn.topK(negT, tf.constant(st), new org.tensorflow.op.nn.TopK.Options[0]).indices();
     Operand<TInt32> rows = tf.gather(tf.shape(negT), tf.constant(0), tf.constant(0));
     Operand<TInt32> row =
         tf.expandDims(tf.range(tf.constant(0), rows, tf.constant(1)), tf.constant(1)); // [NR,1]

@@ -6,11 +6,11 @@ import org.tensorflow.Operand;
 import org.tensorflow.TensorFlow;
 
 /**
- * Declares the renderer's gradient-free ops to TensorFlow's gradient builder, like Python's
- * {@code ops.NotDifferentiable}: stateless random ops (jitter, importance uniforms, density noise)
- * and UpperBound (the inverse-CDF bin search). TF's C++ builder visits every op on a path between
- * the differentiated inputs and the loss even behind a StopGradient (e.g. a random op whose shape
- * is the dynamic batch size of a tensor that depends on the planes or cameras) and fails on ops
+ * Declares the renderer's gradient-free ops to TensorFlow's gradient builder, like Python's {@code
+ * ops.NotDifferentiable}: stateless random ops (jitter, importance uniforms, density noise) and
+ * UpperBound (the inverse-CDF bin search). TF's C++ builder visits every op on a path between the
+ * differentiated inputs and the loss even behind a StopGradient (e.g. a random op whose shape is
+ * the dynamic batch size of a tensor that depends on the planes or cameras) and fails on ops
  * without a gradient function. Their inputs are shapes, seeds and sorted sequences used only as
  * indices, so their gradient is zero.
  *

@@ -70,8 +70,10 @@ class CameraSamplerTest {
   @Test
   void sameSeedSameCamerasDifferentSeedDifferent() {
     CameraPrior prior = CameraPrior.getDefaultInstance();
-    assertThat(new CameraSampler(prior, 5).sample(10)).containsExactly(new CameraSampler(prior, 5).sample(10));
-    assertThat(new CameraSampler(prior, 5).sample(3)[0]).isNotEqualTo(new CameraSampler(prior, 6).sample(3)[0]);
+    assertThat(new CameraSampler(prior, 5).sample(10))
+        .containsExactly(new CameraSampler(prior, 5).sample(10));
+    assertThat(new CameraSampler(prior, 5).sample(3)[0])
+        .isNotEqualTo(new CameraSampler(prior, 6).sample(3)[0]);
   }
 
   @Test

@@ -104,7 +104,8 @@ class CameraTest {
   void projectsKnownPoints() {
     Camera c = Camera.fromSpherical(0, Math.PI / 2, 2.7, 60);
     double f = 0.5 / Math.tan(Math.toRadians(30));
-    assertThat(c.project(new double[] {0, 0, 0})).containsExactly(new double[] {0.5, 0.5}, within(EPS));
+    assertThat(c.project(new double[] {0, 0, 0}))
+        .containsExactly(new double[] {0.5, 0.5}, within(EPS));
     // world +x is image right, world +y is image up (smaller v)
     assertThat(c.project(new double[] {0.1, 0.2, 0}))
         .containsExactly(new double[] {0.5 + f * 0.1 / 2.7, 0.5 - f * 0.2 / 2.7}, within(EPS));
@@ -113,8 +114,11 @@ class CameraTest {
 
   @Test
   void lookAtArbitraryTargetPutsTargetInTheCentre() {
-    Camera c = Camera.lookAt(new double[] {1, 2, 3}, new double[] {-0.5, 0.1, 0.2}, new double[] {0, 1, 0}, 40);
-    assertThat(c.project(new double[] {-0.5, 0.1, 0.2})).containsExactly(new double[] {0.5, 0.5}, within(1e-12));
+    Camera c =
+        Camera.lookAt(
+            new double[] {1, 2, 3}, new double[] {-0.5, 0.1, 0.2}, new double[] {0, 1, 0}, 40);
+    assertThat(c.project(new double[] {-0.5, 0.1, 0.2}))
+        .containsExactly(new double[] {0.5, 0.5}, within(1e-12));
     assertRotation(c, 1e-12);
     assertThat(c.axis(1)[1]).isNegative(); // image down points to world down
   }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.tensorflow.types.TInt64;
 
 class ImportanceSamplerTest {
   static final int S = 16; // coarse samples: 15 bins

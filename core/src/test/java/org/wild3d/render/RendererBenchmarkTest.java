@@ -25,7 +25,8 @@ import org.wild3d.tf.Sessions;
 
 /**
  * Render timing at bench-tiny size: N=8, planes 32²×3×16, 32² rays, 16+16 samples, decoder
- * 16→64→1+3. Prints median milliseconds; run with {@code -Dtests.excludedGroups= -Dtest=RendererBenchmarkTest}.
+ * 16→64→1+3. Prints median milliseconds; run with {@code -Dtests.excludedGroups=
+ * -Dtest=RendererBenchmarkTest}.
  */
 @Tag("slow")
 class RendererBenchmarkTest {
@@ -44,7 +45,11 @@ class RendererBenchmarkTest {
             .setRayEnd(3.3f)
             .build();
     org.wild3d.config.Decoder dcfg =
-        org.wild3d.config.Decoder.newBuilder().setHiddenDim(64).setNumHiddenLayers(1).setFeatureDim(3).build();
+        org.wild3d.config.Decoder.newBuilder()
+            .setHiddenDim(64)
+            .setNumHiddenLayers(1)
+            .setFeatureDim(3)
+            .build();
     float[] planes = RendererTest.randomPlanesOf(n * rp * rp * 3 * f, 1);
     try (Graph g = new Graph();
         Session s = Sessions.create(g, 0);
@@ -59,11 +64,13 @@ class RendererBenchmarkTest {
       var k = TfTesting.input(tf, "k", n, 3, 3);
       RenderOutput eval = renderer.render(tf, pl, c2w, k, 1, null);
       RenderOutput train = renderer.render(tf, pl, c2w, k, 1, tf.constant(new long[] {1, 2}));
-      Operand<TFloat32> loss = tf.reduceSum(tf.math.square(train.rgb()), tf.constant(new int[] {0, 1, 2, 3}));
+      Operand<TFloat32> loss =
+          tf.reduceSum(tf.math.square(train.rgb()), tf.constant(new int[] {0, 1, 2, 3}));
       List<Operand<TFloat32>> xs = new ArrayList<>(List.of(pl));
       dec.trainables().stream().map(Param::value).forEach(xs::add);
       List<Operand<TFloat32>> grads = Grads.of(tf, loss, xs);
-      Map<Operand<?>, org.tensorflow.Tensor> feeds = Map.of(pl, pt, c2w, b.cam2world(), k, b.intrinsics());
+      Map<Operand<?>, org.tensorflow.Tensor> feeds =
+          Map.of(pl, pt, c2w, b.cam2world(), k, b.intrinsics());
       double evalMs = time(s, feeds, List.of(eval.rgb()));
       double trainMs = time(s, feeds, List.of(train.rgb()));
       List<Operand<?>> fb = new ArrayList<>(grads);
@@ -79,7 +86,8 @@ class RendererBenchmarkTest {
     }
   }
 
-  private static double time(Session s, Map<Operand<?>, org.tensorflow.Tensor> feeds, List<? extends Operand<?>> fetches) {
+  private static double time(
+      Session s, Map<Operand<?>, org.tensorflow.Tensor> feeds, List<? extends Operand<?>> fetches) {
     for (int i = 0; i < 3; i++) {
       TfTesting.run(s, feeds, fetches);
     }

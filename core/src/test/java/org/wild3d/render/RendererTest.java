@@ -13,7 +13,6 @@ import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
-import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 import org.wild3d.camera.Camera;
@@ -41,9 +40,11 @@ class RendererTest {
       assertThat(out.rgb().shape().asArray()).containsExactly(-1, res, res, 3);
       assertThat(out.depth().shape().asArray()).containsExactly(-1, res, res, 1);
       assertThat(out.opacity().shape().asArray()).containsExactly(-1, res, res, 1);
-      assertThat(out.features().shape().asArray()).containsExactly(-1, res, res, field.featureChannels());
+      assertThat(out.features().shape().asArray())
+          .containsExactly(-1, res, res, field.featureChannels());
       Map<Operand<?>, Tensor> feeds = Map.of(c2w, b.cam2world(), k, b.intrinsics());
-      return TfTesting.run(s, feeds, List.of(out.rgb(), out.depth(), out.opacity(), out.features()));
+      return TfTesting.run(
+          s, feeds, List.of(out.rgb(), out.depth(), out.opacity(), out.features()));
     }
   }
 
@@ -58,7 +59,8 @@ class RendererTest {
     float sigma = 1f;
     float r = 0.5f;
     Render cfg = sphereRender().setSamplesStratified(1024).setSamplesImportance(0).build();
-    List<float[]> out = render(cfg, new SphereField(r, sigma, new float[] {0.2f, 0.6f, 0.9f}), FRONT);
+    List<float[]> out =
+        render(cfg, new SphereField(r, sigma, new float[] {0.2f, 0.6f, 0.9f}), FRONT);
     float[] opacity = out.get(2);
     double expected = 1 - Math.exp(-2 * sigma * r);
     assertThat((double) opacity[4]).isCloseTo(expected, within(1e-3));
@@ -89,7 +91,8 @@ class RendererTest {
     assertThat(out.get(2)[0]).isLessThan(1e-3f);
     // without importance samples the depth is only as good as the coarse spacing
     Render coarse = sphereRender().setSamplesStratified(64).setSamplesImportance(0).build();
-    float coarseDepth = render(coarse, new SphereField(0.5f, 1e5f, new float[] {1, 0, 0}), FRONT).get(1)[4];
+    float coarseDepth =
+        render(coarse, new SphereField(0.5f, 1e5f, new float[] {1, 0, 0}), FRONT).get(1)[4];
     assertThat(Math.abs(coarseDepth - 2.2f)).isGreaterThan(Math.abs(out.get(1)[4] - 2.2f));
   }
 
@@ -104,15 +107,22 @@ class RendererTest {
             .addBackgroundRgb(-0.5f)
             .build();
     float[] rgb = render(cfg, new SphereField(0.5f, 1e5f, new float[] {0, 0, 1}), FRONT).get(0);
-    assertThat(new float[] {rgb[0], rgb[1], rgb[2]}).containsExactly(new float[] {1f, 0f, -0.5f}, within(1e-4f));
-    assertThat(new float[] {rgb[12], rgb[13], rgb[14]}).containsExactly(new float[] {-1f, -1f, 1f}, within(1e-3f));
+    assertThat(new float[] {rgb[0], rgb[1], rgb[2]})
+        .containsExactly(new float[] {1f, 0f, -0.5f}, within(1e-4f));
+    assertThat(new float[] {rgb[12], rgb[13], rgb[14]})
+        .containsExactly(new float[] {-1f, -1f, 1f}, within(1e-3f));
     assertThatThrownBy(
-            () -> new Renderer(Render.newBuilder().addBackgroundRgb(0f).build(), Triplane.getDefaultInstance(), null))
+            () ->
+                new Renderer(
+                    Render.newBuilder().addBackgroundRgb(0f).build(),
+                    Triplane.getDefaultInstance(),
+                    null))
         .hasMessageContaining("render.background_rgb");
   }
 
   /** A small model: random planes fed as a placeholder, a real decoder. */
   static final int RP = 8;
+
   static final int F = 4;
 
   static Render smallRender(int importance) {
@@ -126,7 +136,11 @@ class RendererTest {
   }
 
   static org.wild3d.config.Decoder decoderConfig() {
-    return org.wild3d.config.Decoder.newBuilder().setHiddenDim(16).setNumHiddenLayers(2).setFeatureDim(5).build();
+    return org.wild3d.config.Decoder.newBuilder()
+        .setHiddenDim(16)
+        .setNumHiddenLayers(2)
+        .setFeatureDim(5)
+        .build();
   }
 
   static float[] randomPlanes(int n, long seed) {
@@ -166,10 +180,14 @@ class RendererTest {
       Renderer renderer = new Renderer(smallRender(8), Triplane.getDefaultInstance(), dec);
       var pl = TfTesting.input(tf, "planes", -1, RP, RP, 3 * F);
       var rep = TfTesting.input(tf, "repeated", -1, RP, RP, 3 * F);
-      RenderOutput a = renderer.render(tf, pl, tf.constant(b.cam2world()), tf.constant(b.intrinsics()), 2, null);
-      RenderOutput c = renderer.render(tf, rep, tf.constant(b.cam2world()), tf.constant(b.intrinsics()), 1, null);
+      RenderOutput a =
+          renderer.render(tf, pl, tf.constant(b.cam2world()), tf.constant(b.intrinsics()), 2, null);
+      RenderOutput c =
+          renderer.render(
+              tf, rep, tf.constant(b.cam2world()), tf.constant(b.intrinsics()), 1, null);
       List<float[]> out =
-          TfTesting.run(s, Map.of(pl, pt, rep, rt), List.of(a.rgb(), c.rgb(), a.depth(), c.depth()));
+          TfTesting.run(
+              s, Map.of(pl, pt, rep, rt), List.of(a.rgb(), c.rgb(), a.depth(), c.depth()));
       assertThat(out.get(0)).hasSize(4 * 16 * 3).containsExactly(out.get(1), within(1e-6f));
       assertThat(out.get(2)).containsExactly(out.get(3), within(1e-6f));
       for (float d : out.get(2)) {
@@ -180,7 +198,9 @@ class RendererTest {
 
   @Test
   void gradientsReachPlanesAndDecoderAndMatchFiniteDifferences() {
-    Camera[] cams = {Camera.fromSpherical(0.4, 1.3, 2.7, 25), Camera.fromSpherical(2.5, 1.9, 2.7, 25)};
+    Camera[] cams = {
+      Camera.fromSpherical(0.4, 1.3, 2.7, 25), Camera.fromSpherical(2.5, 1.9, 2.7, 25)
+    };
     float[] planes = randomPlanes(2, 4);
     try (Graph g = new Graph();
         Session s = new Session(g);
@@ -210,7 +230,13 @@ class RendererTest {
       Render seeded = smallRender(4).toBuilder().setDensityNoise(0.5f).build();
       RenderOutput noisy =
           new Renderer(seeded, Triplane.getDefaultInstance(), dec)
-              .render(tf, pl, tf.constant(b.cam2world()), tf.constant(b.intrinsics()), 1, tf.constant(new long[] {1, 2}));
+              .render(
+                  tf,
+                  pl,
+                  tf.constant(b.cam2world()),
+                  tf.constant(b.intrinsics()),
+                  1,
+                  tf.constant(new long[] {1, 2}));
       var noisyLoss = tf.reduceSum(noisy.rgb(), tf.constant(new int[] {0, 1, 2, 3}));
       fetches.add(Grads.of(tf, noisyLoss, List.of(pl)).get(0));
       try (TFloat32 pt = TfTesting.tensor(planes, 2, RP, RP, 3 * F)) {
@@ -221,7 +247,11 @@ class RendererTest {
             assertThat(x).isFinite();
             max = Math.max(max, Math.abs(x));
           }
-          assertThat(max).as("gradient %s (%s)", i, i == 0 ? "planes" : i <= 6 ? dec.trainables().get(i - 1).name() : "cam2world").isGreaterThan(1e-6f);
+          assertThat(max)
+              .as(
+                  "gradient %s (%s)",
+                  i, i == 0 ? "planes" : i <= 6 ? dec.trainables().get(i - 1).name() : "cam2world")
+              .isGreaterThan(1e-6f);
         }
         float noisyMax = 0;
         for (float x : got.get(got.size() - 1)) {
