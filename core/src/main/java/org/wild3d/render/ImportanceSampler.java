@@ -16,8 +16,11 @@ import org.wild3d.tf.Shapes;
  * Hierarchical (importance) sampling: inverse-CDF samples from the coarse pass's weights.
  *
  * <p>The pdf is piecewise constant over the coarse intervals {@code [t_k, t_{k+1}]} (k = 0 … S−2,
- * the intervals of {@link RayMarcher}), proportional to {@code w_k + ε}; ε keeps some samples
- * everywhere (EG3D adds 0.01 to its smoothed weights). Uniforms {@code u} are a regular grid {@code
+ * the intervals of {@link RayMarcher}), proportional to {@code w'_k + ε}; ε keeps some samples
+ * everywhere. With smoothing (EG3D's max-then-average blur, which also samples the neighbours of a
+ * surface that falls near an interval boundary) {@code w'_k = (max(w_{k−1}, w_k) + max(w_k,
+ * w_{k+1}))/2} with {@code w_{−1} = w_{S−1} = 0}; without it {@code w'_k = w_k}. EG3D uses
+ * smoothing and ε = 0.01. Uniforms {@code u} are a regular grid {@code
  * (j + 0.5)/S_imp} without a seed (deterministic) and stateless-random with one. The samples carry
  * no gradient (as in EG3D, which detaches them).
  */
@@ -33,6 +36,8 @@ public final class ImportanceSampler {
    * <p>Shapes: {@code depths [N,R,S,1]} (sorted per ray), {@code weights [N,R,S−1,1]} → {@code
    * [N,R,count,1]}.
    *
+   * @param epsilon added to every (smoothed) weight before normalising, > 0
+   * @param smooth EG3D's max-then-average blur of the weights
    * @param seed stateless-random seed {@code [2]}, or null for the regular u grid
    */
   public static Operand<TFloat32> sample(
@@ -41,6 +46,7 @@ public final class ImportanceSampler {
       Operand<TFloat32> weights,
       int count,
       float epsilon,
+      boolean smooth,
       Operand<TInt64> seed) {
     NonDifferentiable.ensureRegistered();
     checkArgument(count > 0, "importance samples: expected > 0, found %s", count);
@@ -54,9 +60,23 @@ public final class ImportanceSampler {
     Operand<TFloat32> t =
         tf.reshape(tf.stopGradient(depths), tf.constant(new int[] {-1, s})); // [NR,S]
     Operand<TFloat32> w =
-        tf.math.add(
-            tf.reshape(tf.stopGradient(weights), tf.constant(new int[] {-1, b})),
-            tf.constant(epsilon)); // [NR,B]
+        tf.reshape(tf.stopGradient(weights), tf.constant(new int[] {-1, b})); // [NR,B]
+    if (smooth) {
+      Operand<TFloat32> padded =
+          tf.pad(w, tf.constant(new int[][] {{0, 0}, {1, 1}}), tf.constant(0f)); // [NR,B+2]
+      Operand<TInt32> one = tf.constant(1);
+      Operand<TFloat32> pairMax =
+          tf.math.maximum(
+              tf.gather(padded, tf.constant(RayMarcher.range(0, b + 1)), one),
+              tf.gather(padded, tf.constant(RayMarcher.range(1, b + 2)), one)); // [NR,B+1]
+      w =
+          tf.math.mul(
+              tf.math.add(
+                  tf.gather(pairMax, tf.constant(RayMarcher.range(0, b)), one),
+                  tf.gather(pairMax, tf.constant(RayMarcher.range(1, b + 1)), one)),
+              tf.constant(0.5f)); // [NR,B]
+    }
+    w = tf.math.add(w, tf.constant(epsilon));
     Operand<TFloat32> pdf =
         tf.math.div(w, tf.reduceSum(w, tf.constant(1), ReduceSum.keepDims(true))); // [NR,B]
     Operand<TFloat32> cdfHi = tf.math.cumsum(pdf, tf.constant(1)); // [NR,B]

@@ -155,6 +155,7 @@ public final class Renderer {
               pass1.weights(),
               config.getSamplesImportance(),
               ImportanceSampler.DEFAULT_EPSILON,
+              true,
               subSeed(rt, seed, 2));
       Samples fine = evaluate(rt, field, rays, fineDepths, subSeed(rt, seed, 4));
       ImportanceSampler.Merged all =
