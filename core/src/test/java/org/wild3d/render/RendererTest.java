@@ -287,6 +287,40 @@ class RendererTest {
   }
 
   @Test
+  void densityNoiseNeedsASeedAndIsReproducible() {
+    float[] planes = randomPlanes(1, 5);
+    try (Graph g = new Graph();
+        Session s = new Session(g);
+        TFloat32 pt = TfTesting.tensor(planes, 1, RP, RP, 3 * F)) {
+      Ops tf = Ops.create(g);
+      Decoder dec = new Decoder(tf, new Params(1), F, decoderConfig());
+      Render noisy = smallRender(0).toBuilder().setDensityNoise(1f).build();
+      Renderer renderer = new Renderer(noisy, Triplane.getDefaultInstance(), dec);
+      var pl = TfTesting.input(tf, "planes", 1, RP, RP, 3 * F);
+      var points = tf.constant(new float[1][500][3]);
+      TriplaneField field = renderer.field(pl, 1);
+      var clean = field.query(tf, points, null).sigma();
+      var a = field.query(tf, points, tf.constant(new long[] {4, 4})).sigma();
+      var a2 = field.query(tf, points, tf.constant(new long[] {4, 4})).sigma();
+      List<float[]> out = TfTesting.run(s, Map.of(pl, pt), List.of(clean, a, a2));
+      assertThat(out.get(1)).containsExactly(out.get(2));
+      // all points are the origin: without noise one value, with unit noise a spread of values
+      double mean = 0;
+      for (float v : out.get(1)) {
+        mean += v / 500.0;
+      }
+      double var = 0;
+      for (float v : out.get(1)) {
+        var += (v - mean) * (v - mean) / 500.0;
+      }
+      for (float v : out.get(0)) {
+        assertThat(v).isCloseTo(out.get(0)[0], within(1e-6f)); // no noise without a seed
+      }
+      assertThat(Math.sqrt(var)).isGreaterThan(0.1);
+    }
+  }
+
+  @Test
   void densityIsTheActivatedDecoderOutput() {
     float[] planes = randomPlanes(1, 2);
     try (Graph g = new Graph();
