@@ -9,14 +9,16 @@ import java.util.Arrays;
  * image right, {@code +y} image down, {@code +z} viewing direction), world y up.
  *
  * <p>{@code cam2world} is a row-major 4×4 matrix whose columns are the camera's right, down and
- * forward axes and its position, in world coordinates: {@code p_world = R·p_cam + t}. Intrinsics are
- * normalised to the image size: {@code fx = fy = 0.5 / tan(fov/2)}, {@code cx = cy = 0.5}.
+ * forward axes and its position, in world coordinates: {@code p_world = R·p_cam + t}. Intrinsics
+ * are normalised to the image size: {@code fx = fy = 0.5 / tan(fov/2)}, {@code cx = cy = 0.5}.
  *
  * @param cam2world 16 values, row-major
  * @param fovDegrees vertical = horizontal field of view in degrees, in (0, 180)
  */
 public record Camera(double[] cam2world, double fovDegrees) {
-  /** Distance to the poles below which {@link #lookAt} switches the world up vector to {@code +z}. */
+  /**
+   * Distance to the poles below which {@link #lookAt} switches the world up vector to {@code +z}.
+   */
   static final double POLE_EPS = 1e-6;
 
   public Camera {
@@ -41,9 +43,9 @@ public record Camera(double[] cam2world, double fovDegrees) {
   }
 
   /**
-   * A camera at {@code position} looking at {@code target}. The image's up direction is as close
-   * to {@code up} as possible; if the viewing direction is parallel to {@code up} (within 1e-6),
-   * world {@code +z} is used instead.
+   * A camera at {@code position} looking at {@code target}. The image's up direction is as close to
+   * {@code up} as possible; if the viewing direction is parallel to {@code up} (within 1e-6), world
+   * {@code +z} is used instead.
    */
   public static Camera lookAt(double[] position, double[] target, double[] up, double fovDegrees) {
     double[] forward = normalize(sub(target, position));
@@ -65,8 +67,8 @@ public record Camera(double[] cam2world, double fovDegrees) {
   }
 
   /**
-   * A camera on a sphere of {@code radius} around the origin, looking at it with world up
-   * {@code +y}: azimuth θ about y from {@code +z} towards {@code +x}, polar angle φ from {@code +y};
+   * A camera on a sphere of {@code radius} around the origin, looking at it with world up {@code
+   * +y}: azimuth θ about y from {@code +z} towards {@code +x}, polar angle φ from {@code +y};
    * position {@code r·(sin φ sin θ, cos φ, sin φ cos θ)}.
    */
   public static Camera fromSpherical(
@@ -74,7 +76,9 @@ public record Camera(double[] cam2world, double fovDegrees) {
     checkArgument(radius > 0, "radius: expected > 0, found %s", radius);
     double s = Math.sin(polarRad);
     double[] pos = {
-      radius * s * Math.sin(azimuthRad), radius * Math.cos(polarRad), radius * s * Math.cos(azimuthRad)
+      radius * s * Math.sin(azimuthRad),
+      radius * Math.cos(polarRad),
+      radius * s * Math.cos(azimuthRad)
     };
     return lookAt(pos, new double[3], new double[] {0, 1, 0}, fovDegrees);
   }

@@ -6,17 +6,18 @@ import java.util.SplittableRandom;
 import org.wild3d.config.CameraPrior;
 
 /**
- * Draws cameras from a {@link CameraPrior}: azimuth uniform in its range, polar angle
- * area-uniform ({@code cos φ} uniform between the cosines of the range), radius and field of view
- * fixed; every camera looks at the origin (see {@link Camera#fromSpherical}). Deterministic for a
- * seed; not thread-safe.
+ * Draws cameras from a {@link CameraPrior}: azimuth uniform in its range, polar angle area-uniform
+ * ({@code cos φ} uniform between the cosines of the range), radius and field of view fixed; every
+ * camera looks at the origin (see {@link Camera#fromSpherical}). Deterministic for a seed; not
+ * thread-safe.
  */
 public final class CameraSampler {
   private final CameraPrior prior;
   private final SplittableRandom random;
 
   public CameraSampler(CameraPrior prior, long seed) {
-    checkArgument(prior.getRadius() > 0, "camera.radius: expected > 0, found %s", prior.getRadius());
+    checkArgument(
+        prior.getRadius() > 0, "camera.radius: expected > 0, found %s", prior.getRadius());
     checkArgument(
         prior.getAzimuthMinDeg() <= prior.getAzimuthMaxDeg(),
         "camera.azimuth_min_deg: expected <= azimuth_max_deg, found %s > %s",

@@ -2,8 +2,8 @@ package org.wild3d.camera;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
-import org.tensorflow.Operand;
 import java.util.List;
+import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.ReduceSum;
 import org.tensorflow.op.core.Stack;
@@ -14,9 +14,9 @@ import org.wild3d.tf.Shapes;
 /**
  * One ray per pixel, in the graph.
  *
- * <p>Pixel (i, j) (row, column) of a {@code res × res} image has normalised centre {@code
- * (u, v) = ((j+0.5)/res, (i+0.5)/res)} and is ray {@code i·res + j}. Its camera-space direction is
- * {@code ((u−cx)/fx, (v−cy)/fy, 1)} (no skew), rotated to the world by cam2world's rotation and
+ * <p>Pixel (i, j) (row, column) of a {@code res × res} image has normalised centre {@code (u, v) =
+ * ((j+0.5)/res, (i+0.5)/res)} and is ray {@code i·res + j}. Its camera-space direction is {@code
+ * ((u−cx)/fx, (v−cy)/fy, 1)} (no skew), rotated to the world by cam2world's rotation and
  * normalised; its origin is the camera position.
  *
  * <p>Shapes: {@code origins [N,R,3]}, {@code directions [N,R,3]}, R = res².
@@ -50,7 +50,9 @@ public record Rays(Operand<TFloat32> origins, Operand<TFloat32> directions) {
         tf.math.div(tf.math.sub(tf.constant(new float[][] {uv[0]}), cx), fx); // [N,R]
     Operand<TFloat32> y = tf.math.div(tf.math.sub(tf.constant(new float[][] {uv[1]}), cy), fy);
     Operand<TFloat32> dirCam =
-        tf.stack(List.of(x, y, tf.onesLike(x)), Stack.axis(-1L)); // [N,R,3]
+        tf.stack(
+            List.of(x, y, tf.math.add(tf.math.mul(x, tf.constant(0f)), tf.constant(1f))),
+            Stack.axis(-1L)); // [N,R,3]
     Operand<TFloat32> m = tf.reshape(cam2world, tf.constant(new int[] {-1, 16})); // [N,16]
     Operand<TFloat32> rot =
         tf.reshape(
@@ -62,13 +64,12 @@ public record Rays(Operand<TFloat32> origins, Operand<TFloat32> directions) {
         tf.math.div(
             dirs,
             tf.math.sqrt(
-                tf.reduceSum(
-                    tf.math.square(dirs), tf.constant(-1), ReduceSum.keepDims(true))));
+                tf.reduceSum(tf.math.square(dirs), tf.constant(-1), ReduceSum.keepDims(true))));
     Operand<TFloat32> t =
         tf.reshape(
             tf.gather(m, tf.constant(new int[] {3, 7, 11}), tf.constant(1)),
             tf.constant(new int[] {-1, 1, 3})); // [N,1,3]
-    Operand<TFloat32> origins = tf.math.add(tf.zerosLike(dirs), t); // [N,R,3]
+    Operand<TFloat32> origins = tf.tile(t, tf.constant(new int[] {1, r, 1})); // [N,R,3]
     return new Rays(origins, dirs);
   }
 

@@ -70,7 +70,10 @@ public final class Decoder {
     }
     layers.add(
         new Dense(
-            this.tf, params, "out", new Dense.Spec(in, 1 + outFeatures, Activation.LINEAR, lrMul, 0f, true)));
+            this.tf,
+            params,
+            "out",
+            new Dense.Spec(in, 1 + outFeatures, Activation.LINEAR, lrMul, 0f, true)));
   }
 
   /** C: output feature channels. */

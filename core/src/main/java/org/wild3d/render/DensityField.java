@@ -7,16 +7,17 @@ import org.tensorflow.types.TInt64;
 
 /**
  * A radiance field queried at batches of world points: the triplane decoder in the model, an
- * analytic shape in tests. The field applies its own density activation, so the renderer
- * composites the returned σ as it is.
+ * analytic shape in tests. The field applies its own density activation, so the renderer composites
+ * the returned σ as it is.
  */
 public interface DensityField {
   /**
    * Density and features at {@code points}.
    *
+   * <p>Shapes: {@code points [N,M,3]} → {@code sigma [N,M,1]} (≥ 0), {@code features [N,M,C]}.
+   *
    * @param noiseSeed a stateless-random seed {@code [2]} for training-time density noise, or null
    *     (no noise); fields without noise ignore it
-   *     <p>Shapes: {@code points [N,M,3]} → {@code sigma [N,M,1]} (≥ 0), {@code features [N,M,C]}.
    */
   Output query(Ops tf, Operand<TFloat32> points, Operand<TInt64> noiseSeed);
 

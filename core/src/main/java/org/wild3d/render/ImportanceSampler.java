@@ -15,11 +15,14 @@ import org.wild3d.tf.Shapes;
 /**
  * Hierarchical (importance) sampling: inverse-CDF samples from the coarse pass's weights.
  *
- * <p>The pdf is piecewise constant over the coarse intervals {@code [t_k, t_{k+1}]}
- * (k = 0 … S−2, the intervals of {@link RayMarcher}), proportional to {@code w_k + ε}; ε keeps some
- * samples everywhere (EG3D adds 0.01 to its smoothed weights). Uniforms {@code u} are a regular
- * grid {@code (j + 0.5)/S_imp} without a seed (deterministic) and stateless-random with one. The
- * samples carry no gradient (as in EG3D, which detaches them).
+ * <p>The pdf is piecewise constant over the coarse intervals {@code [t_k, t_{k+1}]} (k = 0 … S−2,
+ * the intervals of {@link RayMarcher}), proportional to {@code w'_k + ε}; ε keeps some samples
+ * everywhere. With smoothing (EG3D's max-then-average blur, which also samples the neighbours of a
+ * surface that falls near an interval boundary) {@code w'_k = (max(w_{k−1}, w_k) + max(w_k,
+ * w_{k+1}))/2} with {@code w_{−1} = w_{S−1} = 0}; without it {@code w'_k = w_k}. EG3D uses
+ * smoothing and ε = 0.01. Uniforms {@code u} are a regular grid {@code
+ * (j + 0.5)/S_imp} without a seed (deterministic) and stateless-random with one. The samples carry
+ * no gradient (as in EG3D, which detaches them).
  */
 public final class ImportanceSampler {
   /** ε of EG3D. */
@@ -30,9 +33,11 @@ public final class ImportanceSampler {
   /**
    * Draws {@code count} depths per ray, unsorted.
    *
-   * <p>Shapes: {@code depths [N,R,S,1]} (sorted per ray), {@code weights [N,R,S−1,1]} →
-   * {@code [N,R,count,1]}.
+   * <p>Shapes: {@code depths [N,R,S,1]} (sorted per ray), {@code weights [N,R,S−1,1]} → {@code
+   * [N,R,count,1]}.
    *
+   * @param epsilon added to every (smoothed) weight before normalising, > 0
+   * @param smooth EG3D's max-then-average blur of the weights
    * @param seed stateless-random seed {@code [2]}, or null for the regular u grid
    */
   public static Operand<TFloat32> sample(
@@ -41,7 +46,9 @@ public final class ImportanceSampler {
       Operand<TFloat32> weights,
       int count,
       float epsilon,
+      boolean smooth,
       Operand<TInt64> seed) {
+    NonDifferentiable.ensureRegistered();
     checkArgument(count > 0, "importance samples: expected > 0, found %s", count);
     checkArgument(epsilon > 0, "importance epsilon: expected > 0, found %s", epsilon);
     Shapes.check("ImportanceSampler depths [N,R,S,1]", depths, -1, -1, -1, 1);
@@ -50,11 +57,26 @@ public final class ImportanceSampler {
     int b = s - 1;
     Shapes.check("ImportanceSampler weights [N,R,S-1,1]", weights, -1, r, b, 1);
 
-    Operand<TFloat32> t = tf.reshape(tf.stopGradient(depths), tf.constant(new int[] {-1, s})); // [NR,S]
+    Operand<TFloat32> t =
+        tf.reshape(tf.stopGradient(depths), tf.constant(new int[] {-1, s})); // [NR,S]
     Operand<TFloat32> w =
-        tf.math.add(
-            tf.reshape(tf.stopGradient(weights), tf.constant(new int[] {-1, b})),
-            tf.constant(epsilon)); // [NR,B]
+        tf.reshape(tf.stopGradient(weights), tf.constant(new int[] {-1, b})); // [NR,B]
+    if (smooth) {
+      Operand<TFloat32> padded =
+          tf.pad(w, tf.constant(new int[][] {{0, 0}, {1, 1}}), tf.constant(0f)); // [NR,B+2]
+      Operand<TInt32> one = tf.constant(1);
+      Operand<TFloat32> pairMax =
+          tf.math.maximum(
+              tf.gather(padded, tf.constant(RayMarcher.range(0, b + 1)), one),
+              tf.gather(padded, tf.constant(RayMarcher.range(1, b + 2)), one)); // [NR,B+1]
+      w =
+          tf.math.mul(
+              tf.math.add(
+                  tf.gather(pairMax, tf.constant(RayMarcher.range(0, b)), one),
+                  tf.gather(pairMax, tf.constant(RayMarcher.range(1, b + 1)), one)),
+              tf.constant(0.5f)); // [NR,B]
+    }
+    w = tf.math.add(w, tf.constant(epsilon));
     Operand<TFloat32> pdf =
         tf.math.div(w, tf.reduceSum(w, tf.constant(1), ReduceSum.keepDims(true))); // [NR,B]
     Operand<TFloat32> cdfHi = tf.math.cumsum(pdf, tf.constant(1)); // [NR,B]
@@ -62,7 +84,8 @@ public final class ImportanceSampler {
 
     Operand<TInt32> rows =
         tf.gather(tf.shape(t), tf.constant(new int[] {0}), tf.constant(0)); // [1] = NR
-    Operand<TInt32> shape = tf.concat(List.of(rows, tf.constant(new int[] {count})), tf.constant(0));
+    Operand<TInt32> shape =
+        tf.concat(List.of(rows, tf.constant(new int[] {count})), tf.constant(0));
     Operand<TFloat32> u;
     if (seed == null) {
       float[] grid = new float[count];
@@ -103,8 +126,8 @@ public final class ImportanceSampler {
 
   /**
    * Concatenates two sample sets of the same rays and sorts them by depth (TopKV2 on the negated,
-   * gradient-free depths; densities and features are reordered with a GatherV2, so their
-   * gradients flow).
+   * gradient-free depths; densities and features are reordered with a GatherV2, so their gradients
+   * flow).
    *
    * <p>Shapes: {@code depths [N,R,Sa,1]}/{@code [N,R,Sb,1]}, {@code sigma} likewise, {@code
    * features [N,R,Sa,C]}/{@code [N,R,Sb,C]} → {@code [N,R,Sa+Sb,·]}.
@@ -125,8 +148,10 @@ public final class ImportanceSampler {
         tf.stopGradient(tf.concat(List.of(depthsA, depthsB), axis)); // [N,R,St,1]
     Operand<TFloat32> sigma = tf.concat(List.of(sigmaA, sigmaB), axis); // [N,R,St,1]
     Operand<TFloat32> feats = tf.concat(List.of(featuresA, featuresB), axis); // [N,R,St,C]
-    Operand<TFloat32> negT = tf.math.neg(tf.reshape(depths, tf.constant(new int[] {-1, st}))); // [NR,St]
-    Operand<TInt32> order = tf.nn.topK(negT, tf.constant(st), new org.tensorflow.op.nn.TopK.Options[0]).indices();
+    Operand<TFloat32> negT =
+        tf.math.neg(tf.reshape(depths, tf.constant(new int[] {-1, st}))); // [NR,St]
+    Operand<TInt32> order =
+        tf.nn.topK(negT, tf.constant(st), new org.tensorflow.op.nn.TopK.Options[0]).indices();
     Operand<TInt32> rows = tf.gather(tf.shape(negT), tf.constant(0), tf.constant(0));
     Operand<TInt32> row =
         tf.expandDims(tf.range(tf.constant(0), rows, tf.constant(1)), tf.constant(1)); // [NR,1]

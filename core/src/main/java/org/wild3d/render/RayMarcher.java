@@ -11,10 +11,10 @@ import org.wild3d.tf.Shapes;
 /**
  * Alpha compositing along rays with EG3D's midpoint scheme.
  *
- * <p>The S samples of a ray (sorted by depth) define S−1 intervals; interval k spans
- * {@code [t_k, t_{k+1}]}, has length {@code δ_k = t_{k+1} − t_k} and carries the mean of its two
- * end samples' density and features and the depth {@code (t_k + t_{k+1})/2}. There is no last,
- * open interval: nothing is counted before the first or after the last sample.
+ * <p>The S samples of a ray (sorted by depth) define S−1 intervals; interval k spans {@code [t_k,
+ * t_{k+1}]}, has length {@code δ_k = t_{k+1} − t_k} and carries the mean of its two end samples'
+ * density and features and the depth {@code (t_k + t_{k+1})/2}. There is no last, open interval:
+ * nothing is counted before the first or after the last sample.
  *
  * <p>{@code α_k = 1 − exp(−σ_k δ_k)}, {@code T_k = exp(−Σ_{j<k} σ_j δ_j)} (an exclusive cumulative
  * sum, whose gradient exists, instead of a cumulative product), {@code w_k = α_k T_k}. Outputs:
@@ -26,8 +26,8 @@ public final class RayMarcher {
   private RayMarcher() {}
 
   /**
-   * Shapes: {@code features [N,R,C]}, {@code depth [N,R,1]}, {@code opacity [N,R,1]},
-   * {@code weights [N,R,S−1,1]} (per interval, for importance sampling).
+   * Shapes: {@code features [N,R,C]}, {@code depth [N,R,1]}, {@code opacity [N,R,1]}, {@code
+   * weights [N,R,S−1,1]} (per interval, for importance sampling).
    */
   public record Composite(
       Operand<TFloat32> features,
@@ -70,7 +70,7 @@ public final class RayMarcher {
     Operand<TFloat32> feat = tf.reduceSum(tf.math.mul(w, featMid), axis); // [N,R,C]
     Operand<TFloat32> opacity = tf.reduceSum(w, axis); // [N,R,1]
     Operand<TFloat32> depthSum = tf.reduceSum(tf.math.mul(w, tMid), axis); // [N,R,1]
-    Operand<TFloat32> farT = tf.fill(tf.shape(opacity), tf.constant(far));
+    Operand<TFloat32> farT = tf.fill(tf.shape(tf.stopGradient(opacity)), tf.constant(far));
     Operand<TFloat32> depth =
         tf.select(
             tf.math.greater(opacity, tf.constant(0f)), tf.math.divNoNan(depthSum, opacity), farT);

@@ -25,8 +25,10 @@ public final class RaySamples {
    */
   public static Operand<TFloat32> stratified(
       Ops tf, Operand<TFloat32> like, int samples, float near, float far, Operand<TInt64> seed) {
+    NonDifferentiable.ensureRegistered();
     checkArgument(samples >= 2, "render.samples_stratified: expected >= 2, found %s", samples);
-    checkArgument(near < far, "render.ray_start/ray_end: expected start < end, found %s, %s", near, far);
+    checkArgument(
+        near < far, "render.ray_start/ray_end: expected start < end, found %s, %s", near, far);
     int r = Shapes.dim(like, 1);
     float bin = (far - near) / samples;
     float[] starts = new float[samples];
@@ -38,7 +40,10 @@ public final class RaySamples {
     Operand<TInt32> shape =
         tf.concat(
             List.of(
-                tf.slice(tf.shape(like), tf.constant(new int[] {0}), tf.constant(new int[] {1})),
+                tf.slice(
+                    tf.shape(tf.stopGradient(like)),
+                    tf.constant(new int[] {0}),
+                    tf.constant(new int[] {1})),
                 tf.constant(new int[] {r, samples, 1})),
             tf.constant(0));
     Operand<TFloat32> frac =

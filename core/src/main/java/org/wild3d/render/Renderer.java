@@ -15,13 +15,13 @@ import org.wild3d.tf.Shapes;
 /**
  * EG3D's volume renderer: rays per pixel, S stratified samples (jittered with a seed, bin centres
  * without), optionally S_imp importance samples from the coarse weights, the field re-evaluated at
- * the fine samples, coarse and fine samples merged by depth and composited again
- * ({@link RayMarcher}).
+ * the fine samples, coarse and fine samples merged by depth and composited again ({@link
+ * RayMarcher}).
  *
  * <p>RGB: the composited features' first 3 channels {@code f} (in [0, 1]) are mapped to [−1, 1] and
- * the background {@code bg} is composited where the ray is not opaque: {@code rgb = (2f − a) +
- * (1 − a)·bg} with opacity {@code a}. With the default black background ({@code bg = −1}) this is
- * EG3D's {@code 2f − 1}.
+ * the background {@code bg} is composited where the ray is not opaque: {@code rgb = (2f − a) + (1 −
+ * a)·bg} with opacity {@code a}. With the default black background ({@code bg = −1}) this is EG3D's
+ * {@code 2f − 1}.
  *
  * <p>Multi-view: planes {@code [N,…]} with cameras {@code [N·V,…]} in scene-major order (camera
  * {@code n·V + v} sees scene n); pass {@code views = V}. The planes are not copied.
@@ -68,7 +68,10 @@ public final class Renderer {
     for (int i = 0; i < config.getBackgroundRgbCount(); i++) {
       float v = config.getBackgroundRgb(i);
       checkArgument(
-          v >= -1 && v <= 1, "render.background_rgb[%s]: expected a value in [-1, 1], found %s", (Object) i, v);
+          v >= -1 && v <= 1,
+          "render.background_rgb[%s]: expected a value in [-1, 1], found %s",
+          (Object) i,
+          v);
       background[i] = v;
     }
   }
@@ -80,8 +83,8 @@ public final class Renderer {
    * [N·V,3,3]} → {@link RenderOutput} with batch N·V.
    *
    * @param views V, cameras per scene (scene-major)
-   * @param seed stateless-random seed {@code [2]} for jitter, random importance samples and
-   *     density noise (training), or null (deterministic evaluation)
+   * @param seed stateless-random seed {@code [2]} for jitter, random importance samples and density
+   *     noise (training), or null (deterministic evaluation)
    */
   public RenderOutput render(
       Ops tf,
@@ -108,6 +111,16 @@ public final class Renderer {
   }
 
   /**
+   * Raw decoder density (before {@code softplus(· − 1)}), what EG3D's density regulariser compares
+   * (its {@code sample_mixed} returns the raw σ). Shapes: {@code planes [N,Rp,Rp,3F]}, {@code
+   * points [N,M,3]} → {@code [N,M,1]}.
+   */
+  public Operand<TFloat32> rawDensity(Ops tf, Operand<TFloat32> planes, Operand<TFloat32> points) {
+    checkState(decoder != null, "this renderer has no decoder: render a DensityField instead");
+    return decoder.apply(TriplaneSampler.sample(tf, planes, points, boxSize)).sigmaRaw();
+  }
+
+  /**
    * Renders any field.
    *
    * <p>Shapes: {@code cam2world [N,4,4]}, {@code intrinsics [N,3,3]} → {@link RenderOutput}.
@@ -118,6 +131,7 @@ public final class Renderer {
       Operand<TFloat32> cam2world,
       Operand<TFloat32> intrinsics,
       Operand<TInt64> seed) {
+    NonDifferentiable.ensureRegistered();
     Ops rt = tf.withSubScope("render");
     int res = config.getResolution();
     int c = field.featureChannels();
@@ -141,11 +155,18 @@ public final class Renderer {
               pass1.weights(),
               config.getSamplesImportance(),
               ImportanceSampler.DEFAULT_EPSILON,
+              true,
               subSeed(rt, seed, 2));
       Samples fine = evaluate(rt, field, rays, fineDepths, subSeed(rt, seed, 4));
       ImportanceSampler.Merged all =
           ImportanceSampler.merge(
-              rt, coarse.depths, coarse.sigma, coarse.features, fine.depths, fine.sigma, fine.features);
+              rt,
+              coarse.depths,
+              coarse.sigma,
+              coarse.features,
+              fine.depths,
+              fine.sigma,
+              fine.features);
       out = RayMarcher.march(rt, all.depths(), all.sigma(), all.features(), near, far);
     } else {
       out = RayMarcher.march(rt, coarse.depths, coarse.sigma, coarse.features, near, far);

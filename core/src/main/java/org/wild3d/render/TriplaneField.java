@@ -9,8 +9,8 @@ import org.tensorflow.types.TInt64;
 
 /**
  * The model's radiance field: triplane sampling, then the {@link Decoder}, then EG3D's density
- * activation {@code σ = softplus(raw − 1)} (with optional Gaussian noise on {@code raw} when a
- * seed is given).
+ * activation {@code σ = softplus(raw − 1)} (with optional Gaussian noise on {@code raw} when a seed
+ * is given).
  *
  * <p>Shapes: {@code planes [N,Rp,Rp,3F]}; queries {@code [N·V,M,3]} (scene-major).
  */
@@ -33,6 +33,7 @@ public final class TriplaneField implements DensityField {
     this.boxSize = boxSize;
     this.views = views;
     this.densityNoise = densityNoise;
+    NonDifferentiable.ensureRegistered();
   }
 
   /** EG3D's density activation. Shapes: any → same. */
@@ -46,7 +47,8 @@ public final class TriplaneField implements DensityField {
     Decoder.Output out = decoder.apply(feats);
     Operand<TFloat32> raw = out.sigmaRaw(); // [B,M,1]
     if (noiseSeed != null && densityNoise > 0) {
-      Operand<TFloat32> noise = tf.random.statelessRandomNormal(tf.shape(raw), noiseSeed);
+      Operand<TFloat32> noise =
+          tf.random.statelessRandomNormal(tf.shape(tf.stopGradient(raw)), noiseSeed);
       raw = tf.math.add(raw, tf.math.mul(noise, tf.constant(densityNoise)));
     }
     return new Output(activate(tf, raw), out.features());

@@ -14,10 +14,10 @@ import org.wild3d.tf.Shapes;
  * Bilinear sampling of triplanes at 3D points (see {@code docs/CONVENTIONS.md}).
  *
  * <p>A point {@code p} is normalised {@code q = p / (box/2)}; plane XY (channels {@code 0:F}) is
- * sampled at {@code (u, v) = (q.x, q.y)}, XZ ({@code F:2F}) at {@code (q.x, q.z)}, YZ
- * ({@code 2F:3F}) at {@code (q.y, q.z)}; u indexes columns, v rows; texel k's centre is at
- * {@code (2k+1)/R − 1} (align_corners = false) and texels outside the plane read as zero. The three
- * planes' features are averaged.
+ * sampled at {@code (u, v) = (q.x, q.y)}, XZ ({@code F:2F}) at {@code (q.x, q.z)}, YZ ({@code
+ * 2F:3F}) at {@code (q.y, q.z)}; u indexes columns, v rows; texel k's centre is at {@code (2k+1)/R
+ * − 1} (align_corners = false) and texels outside the plane read as zero. The three planes'
+ * features are averaged.
  *
  * <p>Built from one GatherV2 over the flattened planes (C++ gradient: an unsorted segment sum), so
  * gradients reach the planes; the bilinear weights are differentiable in the points too (the
@@ -58,8 +58,10 @@ public final class TriplaneSampler {
     int f = c3 / 3;
 
     Operand<TFloat32> q = tf.math.mul(points, tf.constant(2f / boxSize)); // [B,M,3]
-    Operand<TFloat32> qu = tf.gather(q, tf.constant(new int[] {0, 0, 1}), tf.constant(2)); // [B,M,P]
-    Operand<TFloat32> qv = tf.gather(q, tf.constant(new int[] {1, 2, 2}), tf.constant(2)); // [B,M,P]
+    Operand<TFloat32> qu =
+        tf.gather(q, tf.constant(new int[] {0, 0, 1}), tf.constant(2)); // [B,M,P]
+    Operand<TFloat32> qv =
+        tf.gather(q, tf.constant(new int[] {1, 2, 2}), tf.constant(2)); // [B,M,P]
     // texel coordinates: centre of texel k at k
     Operand<TFloat32> x = texel(tf, qu, res);
     Operand<TFloat32> y = texel(tf, qv, res);
@@ -77,7 +79,8 @@ public final class TriplaneSampler {
     Operand<TFloat32> cy = tf.stack(List.of(y0, y0, y1, y1), last); // [B,M,P,4]
     Operand<TFloat32> w =
         tf.stack(
-            List.of(tf.math.mul(gx, gy), tf.math.mul(fx, gy), tf.math.mul(gx, fy), tf.math.mul(fx, fy)),
+            List.of(
+                tf.math.mul(gx, gy), tf.math.mul(fx, gy), tf.math.mul(gx, fy), tf.math.mul(fx, fy)),
             last); // [B,M,P,4]
     Operand<TFloat32> lo = tf.constant(0f);
     Operand<TFloat32> hi = tf.constant((float) (res - 1));
@@ -93,15 +96,20 @@ public final class TriplaneSampler {
 
     // row of the flattened planes [N·Rp·Rp·P, F]: ((n·Rp + y)·Rp + x)·P + p
     Operand<TInt32> batch =
-        tf.range(tf.constant(0), tf.gather(tf.shape(points), tf.constant(0), tf.constant(0)), tf.constant(1));
+        tf.range(
+            tf.constant(0),
+            tf.gather(tf.shape(tf.stopGradient(points)), tf.constant(0), tf.constant(0)),
+            tf.constant(1));
     Operand<TInt32> scene =
-        tf.reshape(tf.math.floorDiv(batch, tf.constant(views)), tf.constant(new int[] {-1, 1, 1, 1}));
+        tf.reshape(
+            tf.math.floorDiv(batch, tf.constant(views)), tf.constant(new int[] {-1, 1, 1, 1}));
     Operand<TInt32> plane = tf.constant(new int[][][][] {{{{0}, {1}, {2}}}}); // [1,1,P,1]
     Operand<TInt32> row =
         tf.math.add(
             tf.math.mul(
                 tf.math.add(
-                    tf.math.mul(tf.math.add(tf.math.mul(scene, tf.constant(res)), iy), tf.constant(res)),
+                    tf.math.mul(
+                        tf.math.add(tf.math.mul(scene, tf.constant(res)), iy), tf.constant(res)),
                     ix),
                 tf.constant(3)),
             plane); // [B,M,P,4]
@@ -117,7 +125,9 @@ public final class TriplaneSampler {
   /** Normalised coordinate in [−1, 1] → texel coordinate (texel k's centre at k). */
   private static Operand<TFloat32> texel(Ops tf, Operand<TFloat32> q, int res) {
     return tf.math.mul(
-        tf.math.sub(tf.math.mul(tf.math.add(q, tf.constant(1f)), tf.constant((float) res)), tf.constant(1f)),
+        tf.math.sub(
+            tf.math.mul(tf.math.add(q, tf.constant(1f)), tf.constant((float) res)),
+            tf.constant(1f)),
         tf.constant(0.5f));
   }
 }

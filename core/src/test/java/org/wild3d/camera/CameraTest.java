@@ -26,6 +26,36 @@ class CameraTest {
     assertThat(c.at(3, 3)).isEqualTo(1.0);
   }
 
+  /**
+   * Largest deviation of the rotation from an orthonormal right-handed frame (entries of RᵀR − I
+   * and of right × down − forward) and of the last row from (0, 0, 0, 1).
+   */
+  static double rotationError(Camera c) {
+    double[][] a = {c.axis(0), c.axis(1), c.axis(2)};
+    double err = 0;
+    for (int i = 0; i < 3; i++) {
+      for (int j = 0; j < 3; j++) {
+        double dot = a[i][0] * a[j][0] + a[i][1] * a[j][1] + a[i][2] * a[j][2];
+        err = Math.max(err, Math.abs(dot - (i == j ? 1 : 0)));
+      }
+    }
+    double[] x = Camera.cross(a[0], a[1]);
+    for (int i = 0; i < 3; i++) {
+      err = Math.max(err, Math.abs(x[i] - a[2][i]));
+      err = Math.max(err, Math.abs(c.at(3, i)));
+    }
+    return Math.max(err, Math.abs(c.at(3, 3) - 1));
+  }
+
+  @Test
+  void rotationErrorDetectsAReflection() {
+    double[] m = Camera.fromSpherical(0.3, 1, 2, 20).cam2world();
+    for (int r = 0; r < 3; r++) {
+      m[4 * r] = -m[4 * r]; // flip the right axis: det -1
+    }
+    assertThat(rotationError(new Camera(m, 20))).isGreaterThan(1);
+  }
+
   @Test
   void cameraOnPlusZLooksDownMinusZWithImageDownAlongMinusY() {
     Camera c = Camera.fromSpherical(0, Math.PI / 2, 2.7, 30);
@@ -74,7 +104,8 @@ class CameraTest {
   void projectsKnownPoints() {
     Camera c = Camera.fromSpherical(0, Math.PI / 2, 2.7, 60);
     double f = 0.5 / Math.tan(Math.toRadians(30));
-    assertThat(c.project(new double[] {0, 0, 0})).containsExactly(new double[] {0.5, 0.5}, within(EPS));
+    assertThat(c.project(new double[] {0, 0, 0}))
+        .containsExactly(new double[] {0.5, 0.5}, within(EPS));
     // world +x is image right, world +y is image up (smaller v)
     assertThat(c.project(new double[] {0.1, 0.2, 0}))
         .containsExactly(new double[] {0.5 + f * 0.1 / 2.7, 0.5 - f * 0.2 / 2.7}, within(EPS));
@@ -83,8 +114,11 @@ class CameraTest {
 
   @Test
   void lookAtArbitraryTargetPutsTargetInTheCentre() {
-    Camera c = Camera.lookAt(new double[] {1, 2, 3}, new double[] {-0.5, 0.1, 0.2}, new double[] {0, 1, 0}, 40);
-    assertThat(c.project(new double[] {-0.5, 0.1, 0.2})).containsExactly(new double[] {0.5, 0.5}, within(1e-12));
+    Camera c =
+        Camera.lookAt(
+            new double[] {1, 2, 3}, new double[] {-0.5, 0.1, 0.2}, new double[] {0, 1, 0}, 40);
+    assertThat(c.project(new double[] {-0.5, 0.1, 0.2}))
+        .containsExactly(new double[] {0.5, 0.5}, within(1e-12));
     assertRotation(c, 1e-12);
     assertThat(c.axis(1)[1]).isNegative(); // image down points to world down
   }

@@ -53,7 +53,8 @@ class RaysTest {
   @Test
   void pointsOnAPixelsRayProjectToThatPixelsCentre() {
     int res = 8;
-    Camera[] cams = new CameraSampler(CameraPrior.newBuilder().setFovDegrees(40).build(), 3).sample(4);
+    Camera[] cams =
+        new CameraSampler(CameraPrior.newBuilder().setFovDegrees(40).build(), 3).sample(4);
     List<float[]> out = rays(res, cams);
     for (int n = 0; n < cams.length; n++) {
       for (int i = 0; i < res; i++) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.tensorflow.types.TInt64;
 
 class ImportanceSamplerTest {
   static final int S = 16; // coarse samples: 15 bins
@@ -21,7 +20,7 @@ class ImportanceSamplerTest {
   }
 
   /** Samples `count` depths on 3 identical rays with all weight in bin `heavy`. */
-  static float[] sampleOneHeavyBin(int heavy, int count, float eps, long[] seed) {
+  static float[] sampleOneHeavyBin(int heavy, int count, float eps, boolean smooth, long[] seed) {
     float[] t = coarseDepths();
     float[] depths = new float[3 * S];
     float[] w = new float[3 * (S - 1)];
@@ -38,6 +37,7 @@ class ImportanceSamplerTest {
                         RayMarcherTest.constant(tf, w, 1, 3, S - 1, 1),
                         count,
                         eps,
+                        smooth,
                         seed == null ? null : tf.constant(seed))))
         .get(0);
   }
@@ -58,7 +58,7 @@ class ImportanceSamplerTest {
   void deterministicSamplesPutTheExpectedShareInTheHeavyBin() {
     float eps = ImportanceSampler.DEFAULT_EPSILON;
     int count = 64;
-    float[] out = sampleOneHeavyBin(6, count, eps, null);
+    float[] out = sampleOneHeavyBin(6, count, eps, false, null);
     double expected = (0.8 + eps) / (0.8 + (S - 1) * eps);
     assertThat(shareIn(out, 6)).isCloseTo(expected, within(1.0 / count + 1e-9));
     // the regular u grid makes every ray identical and the samples sorted
@@ -81,12 +81,25 @@ class ImportanceSamplerTest {
   }
 
   @Test
+  void smoothingSpreadsHalfTheWeightToEachNeighbour() {
+    float eps = ImportanceSampler.DEFAULT_EPSILON;
+    int count = 200;
+    float[] out = sampleOneHeavyBin(6, count, eps, true, null);
+    double total = 1.6 + (S - 1) * eps; // smoothed weights 0.4, 0.8, 0.4 around bin 6
+    double tol = 1.0 / count + 1e-9;
+    assertThat(shareIn(out, 6)).isCloseTo((0.8 + eps) / total, within(tol));
+    assertThat(shareIn(out, 5)).isCloseTo((0.4 + eps) / total, within(tol));
+    assertThat(shareIn(out, 7)).isCloseTo((0.4 + eps) / total, within(tol));
+    assertThat(shareIn(out, 0)).isCloseTo(eps / total, within(tol));
+  }
+
+  @Test
   void randomSamplesFollowThePdfAndDependOnTheSeed() {
     float eps = 0.05f;
     int count = 2000;
-    float[] a = sampleOneHeavyBin(3, count, eps, new long[] {1, 2});
-    float[] b = sampleOneHeavyBin(3, count, eps, new long[] {1, 3});
-    float[] a2 = sampleOneHeavyBin(3, count, eps, new long[] {1, 2});
+    float[] a = sampleOneHeavyBin(3, count, eps, false, new long[] {1, 2});
+    float[] b = sampleOneHeavyBin(3, count, eps, false, new long[] {1, 3});
+    float[] a2 = sampleOneHeavyBin(3, count, eps, false, new long[] {1, 2});
     double expected = (0.8 + eps) / (0.8 + (S - 1) * eps);
     assertThat(shareIn(a, 3)).isCloseTo(expected, within(0.03));
     assertThat(a).containsExactly(a2);

@@ -18,10 +18,11 @@ import org.wild3d.tf.Grads;
 class TriplaneSamplerTest {
 
   /**
-   * Plain-Java reference: planes [N,R,R,3F] row-major, points [B,M,3] with B = N·views.
-   * Returns [B,M,F].
+   * Plain-Java reference: planes [N,R,R,3F] row-major, points [B,M,3] with B = N·views. Returns
+   * [B,M,F].
    */
-  static float[] reference(float[] planes, int n, int res, int f, float[] points, int views, float box) {
+  static float[] reference(
+      float[] planes, int n, int res, int f, float[] points, int views, float box) {
     int b = n * views;
     int m = points.length / 3 / b;
     float[] out = new float[b * m * f];
@@ -56,7 +57,8 @@ class TriplaneSamplerTest {
     return out;
   }
 
-  static float[] sample(float[] planes, int n, int res, int f, float[] points, int views, float box) {
+  static float[] sample(
+      float[] planes, int n, int res, int f, float[] points, int views, float box) {
     int b = n * views;
     int m = points.length / 3 / b;
     try (Graph g = new Graph();
@@ -127,7 +129,8 @@ class TriplaneSamplerTest {
       points[i] = (r.nextFloat() * 2 - 1) * 0.8f; // up to 0.8 > box/2: partly and fully outside
     }
     float[] expected = reference(planes, n, res, f, points, views, box);
-    assertThat(sample(planes, n, res, f, points, views, box)).containsExactly(expected, within(2e-5f));
+    assertThat(sample(planes, n, res, f, points, views, box))
+        .containsExactly(expected, within(2e-5f));
     // a point far outside reads zeros
     assertThat(sample(planes, 1, res, f, new float[] {3f, -3f, 3f}, 1, box))
         .containsExactly(new float[] {0, 0, 0}, within(0f));
@@ -148,7 +151,8 @@ class TriplaneSamplerTest {
       coef[i] = (float) r.nextGaussian();
     }
     int size = res * res * 3 * f;
-    // reference gradient: d(sum coef·sample)/d plane_e = sample of a one-hot plane, dotted with coef
+    // reference gradient: d(sum coef·sample)/d plane_e = sample of a one-hot plane, dotted with
+    // coef
     float[] expected = new float[size];
     for (int e = 0; e < size; e++) {
       float[] onehot = new float[size];
@@ -168,7 +172,11 @@ class TriplaneSamplerTest {
       var out = TriplaneSampler.sample(tf, pl, q, 1f);
       var loss =
           tf.reduceSum(
-              tf.math.mul(out, tf.constant(org.tensorflow.ndarray.Shape.of(1, m, f), org.tensorflow.ndarray.buffer.DataBuffers.of(coef, true, false))),
+              tf.math.mul(
+                  out,
+                  tf.constant(
+                      org.tensorflow.ndarray.Shape.of(1, m, f),
+                      org.tensorflow.ndarray.buffer.DataBuffers.of(coef, true, false))),
               tf.constant(new int[] {0, 1, 2}));
       var grads = Grads.of(tf, loss, List.of(pl));
       float[] got = TfTesting.run(s, Map.of(q, qt), List.of(grads.get(0))).get(0);
