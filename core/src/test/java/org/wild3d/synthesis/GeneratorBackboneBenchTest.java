@@ -29,7 +29,8 @@ import org.wild3d.tf.Sessions;
 /**
  * Timing of mapping + synthesis at bench-tiny size: N 8, z = w = 128, R 32, 3×16 output channels,
  * 128 channels at every resolution, 6 classes, random noise. Prints median milliseconds of the
- * forward pass and of forward + gradients of all trainables.
+ * forward pass and of forward + gradients of all trainables, with the minimum and the load average
+ * (the development machine is shared, so the minimum is the better estimate of an idle machine).
  */
 @Tag("slow")
 class GeneratorBackboneBenchTest {
@@ -60,12 +61,12 @@ class GeneratorBackboneBenchTest {
         xs.add(p.value());
       }
       List<Operand<TFloat32>> grads = Grads.of(tf, loss, xs);
-      double fwd = medianMs(() -> {
+      double[] fwd = timesMs(() -> {
         try (var r = s.runner().feed(z, zt).feed(c, ct).feed(seed, seedT).fetch(img).run()) {
           assertThat(r.get(0).shape().asArray()).containsExactly(N, 32, 32, 48);
         }
       });
-      double fwdBwd = medianMs(() -> {
+      double[] fwdBwd = timesMs(() -> {
         Session.Runner r = s.runner().feed(z, zt).feed(c, ct).feed(seed, seedT).fetch(loss);
         grads.forEach(r::fetch);
         try (var res = r.run()) {
@@ -73,13 +74,23 @@ class GeneratorBackboneBenchTest {
         }
       });
       System.out.printf(
-          "bench-tiny mapping+synthesis extra_blocks=%d: %d params, num_ws %d, forward %.1f ms, "
-              + "forward+grads %.1f ms (median of %d, N=%d)%n",
-          extra, params.trainableCount(), syn.numWs(), fwd, fwdBwd, REPS, N);
+          "bench-tiny mapping+synthesis extra_blocks=%d: %d params, num_ws %d, forward %.1f ms "
+              + "(min %.1f), forward+grads %.1f ms (min %.1f); median of %d, N=%d, loadavg %s%n",
+          extra, params.trainableCount(), syn.numWs(), fwd[1], fwd[0], fwdBwd[1], fwdBwd[0], REPS, N,
+          loadAverage());
     }
   }
 
-  private static double medianMs(Runnable step) {
+  private static String loadAverage() {
+    try {
+      return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0];
+    } catch (java.io.IOException | RuntimeException e) {
+      return "n/a";
+    }
+  }
+
+  /** {min, median} milliseconds of {@code step} over REPS runs after 3 warm-up runs. */
+  private static double[] timesMs(Runnable step) {
     for (int i = 0; i < 3; i++) {
       step.run();
     }
@@ -90,6 +101,6 @@ class GeneratorBackboneBenchTest {
       t[i] = (System.nanoTime() - t0) / 1e6;
     }
     Arrays.sort(t);
-    return t[REPS / 2];
+    return new double[] {t[0], t[REPS / 2]};
   }
 }
