@@ -170,7 +170,7 @@ public final class MappingNetwork {
    */
   public Operand<TFloat32> truncate(Operand<TFloat32> w, Operand<TFloat32> psi) {
     Shapes.check("truncation psi (scalar)", psi);
-    long wd = w.shape().size(w.shape().numDimensions() - 1);
+    long wd = w.shape().get(w.shape().numDimensions() - 1);
     checkArgument(wd == spec.wDim(), "truncate: expected last axis %s, found shape %s", spec.wDim(),
         w.shape());
     Operand<TFloat32> avg = wAvg.value(); // [Wd], broadcasts

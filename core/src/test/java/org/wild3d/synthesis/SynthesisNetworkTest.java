@@ -166,6 +166,34 @@ class SynthesisNetworkTest {
     }
   }
 
+  /** Every latent index is consumed (no ws slice is silently ignored), with extra blocks too. */
+  @Test
+  void everyLatentIndexIsUsed() {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
+      Ops tf = Ops.create(g);
+      SynthesisNetwork net = new SynthesisNetwork(tf, new Params(0),
+          new SynthesisNetwork.Spec(4, 8, 6, 32, 8, 2, false, 0f));
+      int k = net.numWs();
+      assertThat(k).isEqualTo(1 + 2 + 2 * 2 + 1);
+      try (TFloat32 wt = tensor(gaussian(3, 2 * k * 4, 1), 2, k, 4)) {
+        var ws = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, k, 4)));
+        Operand<TFloat32> out = net.apply(ws, Noise.none());
+        Operand<TFloat32> loss = tf.reduceSum(tf.math.square(out), tf.constant(new int[] {0, 1, 2, 3}));
+        float[] gw = fetch(s, Grads.of(tf, loss, List.of(ws)).get(0), feeds(ws, wt));
+        for (int i = 0; i < k; i++) {
+          double m = 0;
+          for (int n = 0; n < 2; n++) {
+            for (int j = 0; j < 4; j++) {
+              m = Math.max(m, Math.abs(gw[(n * k + i) * 4 + j]));
+            }
+          }
+          assertThat(m).as("gradient of ws[:, %d]", i).isGreaterThan(0);
+        }
+      }
+    }
+  }
+
   @Test
   void canBeAppliedTwiceInOneGraph() {
     try (Graph g = new Graph();
