@@ -1,7 +1,6 @@
 package org.wild3d.optim;
 
 import static com.google.common.base.Preconditions.checkArgument;
-import static com.google.common.base.Preconditions.checkState;
 
 import com.google.common.collect.ImmutableList;
 import java.util.ArrayList;
@@ -71,7 +70,6 @@ public final class Adam {
   private final List<Variable<TFloat32>> v = new ArrayList<>();
   private final Variable<TFloat32> beta1Power;
   private final Variable<TFloat32> beta2Power;
-  private boolean applied;
 
   /**
    * Creates the slot variables in scope {@code name}.
@@ -118,17 +116,17 @@ public final class Adam {
   }
 
   /**
-   * One Adam step from the given gradients (one per param, same order and shapes). Can be called
-   * once per optimiser: the beta powers belong to one update rule.
+   * One Adam step from the given gradients (one per param, same order and shapes). May be called
+   * several times (e.g. a GAN's main and lazy-regularisation phases): every train op shares the
+   * moments and beta powers, and each run of one advances the beta powers once, like calling
+   * {@code step()} on one PyTorch optimiser from several phases.
    *
    * @param learningRate scalar; a constant or a fed/scheduled operand
    * @return the train op: runs every ApplyAdam, then advances the beta powers
    */
   public Op apply(List<? extends Operand<TFloat32>> grads, Operand<TFloat32> learningRate) {
-    checkState(!applied, "Adam: apply() was already called for these variables");
     checkArgument(grads.size() == params.size(),
         "Adam: expected %s gradients (one per variable), found %s", params.size(), grads.size());
-    applied = true;
     Operand<TFloat32> b1 = tf.constant(spec.beta1());
     Operand<TFloat32> b2 = tf.constant(spec.beta2());
     Operand<TFloat32> eps = tf.constant(spec.epsilon());

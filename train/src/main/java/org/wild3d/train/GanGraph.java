@@ -31,7 +31,8 @@ import org.wild3d.optim.Adam;
  * phase is one session run with its own inputs; learning rates and betas of lazily regularised
  * networks are rescaled by {@code interval/(interval+1)} in {@link #lazyRatio}.
  *
- * <p>Inputs: {@code z [N,Z]}, {@code cFake [N]}, {@code cam2world [N·V,4,4]}, {@code intrinsics
+ * <p>Training inputs have static batch sizes (N = train.batch_size scenes), so every shape in the
+ * step is known when the graph is built. Inputs: {@code z [N,Z]}, {@code cFake [N]}, {@code cam2world [N·V,4,4]}, {@code intrinsics
  * [N·V,3,3]} (scene-major, from the whole-sphere prior — never from data), {@code real [B,H,W,3]},
  * {@code cReal [B]}, {@code seed [2]} (stateless randomness of the step: noise, ray jitter, density
  * regulariser points), {@code emaBeta} scalar. Sample inputs {@code sZ, sC, sCam2world,
@@ -91,6 +92,8 @@ public final class GanGraph {
     this.views = mv.getViews();
     this.stacked = mv.getFusion() == MultiView.Fusion.STACKED;
     int zDim = cfg.getModel().getMapping().getZDim();
+    int n = t.getBatchSize();
+    int nv = n * views; // fakes per step; reals per step likewise (PER_VIEW) or N groups of V (STACKED)
 
     gParams = new Params(cfg.getSeed());
     gEmaParams = new Params(cfg.getSeed());
@@ -111,12 +114,12 @@ public final class GanGraph {
                 mv,
                 g.hasSuperResolution()));
 
-    z = tf.withName("z").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, zDim)));
-    cFake = tf.withName("c_fake").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
-    cam2world = tf.withName("cam2world").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 4, 4)));
-    intrinsics = tf.withName("intrinsics").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 3, 3)));
-    real = tf.withName("real").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, res, res, 3)));
-    cReal = tf.withName("c_real").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
+    z = tf.withName("z").placeholder(TFloat32.class, Placeholder.shape(Shape.of(n, zDim)));
+    cFake = tf.withName("c_fake").placeholder(TInt32.class, Placeholder.shape(Shape.of(n)));
+    cam2world = tf.withName("cam2world").placeholder(TFloat32.class, Placeholder.shape(Shape.of(nv, 4, 4)));
+    intrinsics = tf.withName("intrinsics").placeholder(TFloat32.class, Placeholder.shape(Shape.of(nv, 3, 3)));
+    real = tf.withName("real").placeholder(TFloat32.class, Placeholder.shape(Shape.of(nv, res, res, 3)));
+    cReal = tf.withName("c_real").placeholder(TInt32.class, Placeholder.shape(Shape.of(nv)));
     seed = tf.withName("seed").placeholder(TInt64.class, Placeholder.shape(Shape.of(2)));
     emaBeta = tf.withName("ema_beta").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
 

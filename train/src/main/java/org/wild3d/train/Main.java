@@ -72,14 +72,17 @@ public final class Main implements Callable<Integer> {
     this.job = job;
   }
 
-  /** The command line with the default job ({@link DescribeRunJob}). */
+  /** The command line with the training job and its subcommands. */
   public static CommandLine commandLine() {
-    return commandLine(new DescribeRunJob());
+    return commandLine(new TrainLoop());
   }
 
   /** The command line running {@code job}; add subcommands to it before setting writers. */
   public static CommandLine commandLine(TrainJob job) {
-    return Cli.commandLine(new Main(job));
+    CommandLine cl = Cli.commandLine(new Main(job));
+    cl.addSubcommand(Cli.commandLine(new BenchCommand()));
+    cl.addSubcommand(Cli.commandLine(new DatasetCommand()));
+    return cl;
   }
 
   public static void main(String[] args) {

@@ -1,0 +1,43 @@
+package org.wild3d.train;
+
+import java.util.concurrent.Callable;
+import org.wild3d.cli.ConfigOptions;
+import org.wild3d.config.LoadedConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code wild3d-train bench}: times a training step of the configured model (see {@link Bench}). */
+@Command(
+    name = "bench",
+    description = {
+      "Times the phases of one training step of the configured model on synthetic inputs and",
+      "prints per-item costs, ray-samples/s and achieved GFLOP/s next to a measured MatMul peak."
+    })
+public final class BenchCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Mixin ConfigOptions config;
+
+  @Option(names = "--warmup", defaultValue = "2", description = "Untimed runs per phase (default: ${DEFAULT-VALUE}).")
+  int warmup;
+
+  @Option(names = "--repeats", defaultValue = "5", description = "Timed runs per phase; the median is reported (default: ${DEFAULT-VALUE}).")
+  int repeats;
+
+  @Option(
+      names = "--peak-size",
+      defaultValue = "2048",
+      description = "n of the n×n float32 MatMul used as the machine's peak; 0 skips it (default: ${DEFAULT-VALUE}).")
+  int peakSize;
+
+
+  @Override
+  public Integer call() {
+    LoadedConfig loaded = config.load();
+    Bench.run(loaded.resolved(), warmup, repeats, peakSize, spec.commandLine().getOut());
+    return 0;
+  }
+}
