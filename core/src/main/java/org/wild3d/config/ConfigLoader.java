@@ -84,9 +84,9 @@ public final class ConfigLoader {
   public static LoadedConfig loadText(String source, String text, List<String> overrides) {
     List<ConfigError> errors = new ArrayList<>();
     List<Parsed> parts = new ArrayList<>();
-    parts.add(parse(source, text));
+    parts.add(parsePart(source, text));
     for (int i = 0; i < overrides.size(); i++) {
-      parts.add(parse(overrideLabel(i, overrides.get(i)), overrides.get(i)));
+      parts.add(parsePart(overrideLabel(i, overrides.get(i)), overrides.get(i)));
     }
     Experiment.Builder merged = Experiment.newBuilder();
     Set<String> dropped = new HashSet<>();
@@ -118,7 +118,7 @@ public final class ConfigLoader {
    * @throws ConfigException listing every parse error
    */
   public static Experiment parse(String source, CharSequence text) {
-    Parsed p = parse(source, text.toString());
+    Parsed p = parsePart(source, text.toString());
     if (!p.errors().isEmpty()) {
       throw new ConfigException(p.errors());
     }
@@ -147,7 +147,7 @@ public final class ConfigLoader {
    */
   private static final TextFormat.Parser PARSER = TextFormat.Parser.newBuilder().build();
 
-  private static Parsed parse(String source, String text) {
+  private static Parsed parsePart(String source, String text) {
     List<ConfigError> errors = new ArrayList<>();
     Set<String> dropped = new HashSet<>();
     StringBuilder work = new StringBuilder(text);
@@ -294,7 +294,10 @@ public final class ConfigLoader {
     return best;
   }
 
-  /** The first path (breadth of the schema, depth-first) of a field called {@code name}. */
+  /**
+   * The path of some field called {@code name} below the top level (fields of a message before
+   * those of its sub-messages), or null if the schema has none.
+   */
   private static String pathOf(Descriptor d, String prefix, String name, int depth) {
     if (depth > 8) {
       return null;
@@ -417,7 +420,7 @@ public final class ConfigLoader {
    * Merges {@code top} into {@code base}: every field set in {@code top} wins; nested messages merge
    * field by field; a repeated field set in {@code top} replaces the one in {@code base}.
    */
-  static void overlay(Message.Builder base, Message top) {
+  public static void overlay(Message.Builder base, Message top) {
     for (Map.Entry<FieldDescriptor, Object> f : top.getAllFields().entrySet()) {
       FieldDescriptor fd = f.getKey();
       if (fd.isRepeated()) {
