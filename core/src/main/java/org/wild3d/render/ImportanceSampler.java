@@ -20,9 +20,9 @@ import org.wild3d.tf.Shapes;
  * everywhere. With smoothing (EG3D's max-then-average blur, which also samples the neighbours of a
  * surface that falls near an interval boundary) {@code w'_k = (max(w_{k−1}, w_k) + max(w_k,
  * w_{k+1}))/2} with {@code w_{−1} = w_{S−1} = 0}; without it {@code w'_k = w_k}. EG3D uses
- * smoothing and ε = 0.01. Uniforms {@code u} are a regular grid {@code
- * (j + 0.5)/S_imp} without a seed (deterministic) and stateless-random with one. The samples carry
- * no gradient (as in EG3D, which detaches them).
+ * smoothing and ε = 0.01. Uniforms {@code u} are a regular grid {@code (j + 0.5)/S_imp} without a
+ * seed (deterministic) and stateless-random with one. The samples carry no gradient (as in EG3D,
+ * which detaches them).
  */
 public final class ImportanceSampler {
   /** ε of EG3D. */

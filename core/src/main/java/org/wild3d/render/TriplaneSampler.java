@@ -19,9 +19,9 @@ import org.wild3d.tf.Shapes;
  * − 1} (align_corners = false) and texels outside the plane read as zero. The three planes'
  * features are averaged.
  *
- * <p>Built from one GatherV2 over the flattened planes (C++ gradient: an unsorted segment sum), so
- * gradients reach the planes; the bilinear weights are differentiable in the points too (the
- * integer texel indices carry no gradient).
+ * <p>Built from a zero Pad and one GatherV2 over the flattened planes (C++ gradients: a slice and
+ * an unsorted segment sum), so gradients reach the planes; the bilinear weights are differentiable
+ * in the points too (the integer texel indices carry no gradient).
  */
 public final class TriplaneSampler {
   private TriplaneSampler() {}
@@ -62,39 +62,29 @@ public final class TriplaneSampler {
         tf.gather(q, tf.constant(new int[] {0, 0, 1}), tf.constant(2)); // [B,M,P]
     Operand<TFloat32> qv =
         tf.gather(q, tf.constant(new int[] {1, 2, 2}), tf.constant(2)); // [B,M,P]
-    // texel coordinates: centre of texel k at k
-    Operand<TFloat32> x = texel(tf, qu, res);
-    Operand<TFloat32> y = texel(tf, qv, res);
+    // Planes padded with one ring of zero texels: a corner outside the plane is clamped onto the
+    // ring, so zero padding needs no masks. Padded texel coordinates: centre of texel k at k + 1.
+    int rp = res + 2;
+    Operand<TFloat32> padded =
+        tf.pad(
+            planes,
+            tf.constant(new int[][] {{0, 0}, {1, 1}, {1, 1}, {0, 0}}),
+            tf.constant(0f)); // [N,Rp+2,Rp+2,3F]
+    Operand<TFloat32> one = tf.constant(1f);
+    Operand<TFloat32> x = tf.math.add(texel(tf, qu, res), one); // [B,M,P]
+    Operand<TFloat32> y = tf.math.add(texel(tf, qv, res), one);
     Operand<TFloat32> x0 = tf.stopGradient(tf.math.floor(x));
     Operand<TFloat32> y0 = tf.stopGradient(tf.math.floor(y));
     Operand<TFloat32> fx = tf.math.sub(x, x0);
     Operand<TFloat32> fy = tf.math.sub(y, y0);
-    Operand<TFloat32> one = tf.constant(1f);
     Operand<TFloat32> gx = tf.math.sub(one, fx);
     Operand<TFloat32> gy = tf.math.sub(one, fy);
-    Operand<TFloat32> x1 = tf.math.add(x0, one);
-    Operand<TFloat32> y1 = tf.math.add(y0, one);
-    Stack.Options last = Stack.axis(-1L);
-    Operand<TFloat32> cx = tf.stack(List.of(x0, x1, x0, x1), last); // [B,M,P,4]
-    Operand<TFloat32> cy = tf.stack(List.of(y0, y0, y1, y1), last); // [B,M,P,4]
-    Operand<TFloat32> w =
-        tf.stack(
-            List.of(
-                tf.math.mul(gx, gy), tf.math.mul(fx, gy), tf.math.mul(gx, fy), tf.math.mul(fx, fy)),
-            last); // [B,M,P,4]
-    Operand<TFloat32> lo = tf.constant(0f);
-    Operand<TFloat32> hi = tf.constant((float) (res - 1));
-    Operand<TFloat32> inside =
-        tf.dtypes.cast(
-            tf.math.logicalAnd(
-                tf.math.logicalAnd(tf.math.greaterEqual(cx, lo), tf.math.lessEqual(cx, hi)),
-                tf.math.logicalAnd(tf.math.greaterEqual(cy, lo), tf.math.lessEqual(cy, hi))),
-            TFloat32.class);
-    w = tf.math.mul(w, inside); // zero padding
-    Operand<TInt32> ix = tf.dtypes.cast(tf.math.minimum(tf.math.maximum(cx, lo), hi), TInt32.class);
-    Operand<TInt32> iy = tf.dtypes.cast(tf.math.minimum(tf.math.maximum(cy, lo), hi), TInt32.class);
+    Operand<TInt32> ix0 = clampIndex(tf, x0, rp);
+    Operand<TInt32> ix1 = clampIndex(tf, tf.math.add(x0, one), rp);
+    Operand<TInt32> iy0 = clampIndex(tf, y0, rp);
+    Operand<TInt32> iy1 = clampIndex(tf, tf.math.add(y0, one), rp);
 
-    // row of the flattened planes [N·Rp·Rp·P, F]: ((n·Rp + y)·Rp + x)·P + p
+    // row of the flattened padded planes [N·(Rp+2)²·P, F]: ((n·(Rp+2) + y)·(Rp+2) + x)·P + p
     Operand<TInt32> batch =
         tf.range(
             tf.constant(0),
@@ -102,24 +92,45 @@ public final class TriplaneSampler {
             tf.constant(1));
     Operand<TInt32> scene =
         tf.reshape(
-            tf.math.floorDiv(batch, tf.constant(views)), tf.constant(new int[] {-1, 1, 1, 1}));
-    Operand<TInt32> plane = tf.constant(new int[][][][] {{{{0}, {1}, {2}}}}); // [1,1,P,1]
+            tf.math.mul(tf.math.floorDiv(batch, tf.constant(views)), tf.constant(rp)),
+            tf.constant(new int[] {-1, 1, 1})); // [B,1,1] = n·(Rp+2)
+    Operand<TInt32> plane = tf.constant(new int[][][] {{{0, 1, 2}}}); // [1,1,P]
+    Operand<TInt32> rowY0 = tf.math.mul(tf.math.add(scene, iy0), tf.constant(rp)); // [B,M,P]
+    Operand<TInt32> rowY1 = tf.math.mul(tf.math.add(scene, iy1), tf.constant(rp));
+    Stack.Options last = Stack.axis(-1L);
     Operand<TInt32> row =
-        tf.math.add(
-            tf.math.mul(
-                tf.math.add(
-                    tf.math.mul(
-                        tf.math.add(tf.math.mul(scene, tf.constant(res)), iy), tf.constant(res)),
-                    ix),
-                tf.constant(3)),
-            plane); // [B,M,P,4]
-    Operand<TFloat32> table = tf.reshape(planes, tf.constant(new int[] {-1, f})); // [N·Rp·Rp·P,F]
+        tf.stack(
+            List.of(
+                texelRow(tf, rowY0, ix0, plane),
+                texelRow(tf, rowY0, ix1, plane),
+                texelRow(tf, rowY1, ix0, plane),
+                texelRow(tf, rowY1, ix1, plane)),
+            last); // [B,M,P,4]
+    Operand<TFloat32> w =
+        tf.stack(
+            List.of(
+                tf.math.mul(gx, gy), tf.math.mul(fx, gy), tf.math.mul(gx, fy), tf.math.mul(fx, fy)),
+            last); // [B,M,P,4]
+    Operand<TFloat32> table = tf.reshape(padded, tf.constant(new int[] {-1, f})); // [N·(Rp+2)²·P,F]
     Operand<TFloat32> texels = tf.gather(table, row, tf.constant(0)); // [B,M,P,4,F]
     Operand<TFloat32> mixed =
         tf.reduceSum(
             tf.math.mul(texels, tf.expandDims(w, tf.constant(-1))),
             tf.constant(new int[] {2, 3})); // [B,M,F]
     return tf.math.mul(mixed, tf.constant(1f / 3f));
+  }
+
+  /** Integer texel index clamped onto the padded plane {@code [0, size−1]}. */
+  private static Operand<TInt32> clampIndex(Ops tf, Operand<TFloat32> i, int size) {
+    return tf.dtypes.cast(
+        tf.math.minimum(tf.math.maximum(i, tf.constant(0f)), tf.constant((float) (size - 1))),
+        TInt32.class);
+  }
+
+  /** {@code (rowY + x)·P + p}. */
+  private static Operand<TInt32> texelRow(
+      Ops tf, Operand<TInt32> rowY, Operand<TInt32> x, Operand<TInt32> plane) {
+    return tf.math.add(tf.math.mul(tf.math.add(rowY, x), tf.constant(3)), plane);
   }
 
   /** Normalised coordinate in [−1, 1] → texel coordinate (texel k's centre at k). */
