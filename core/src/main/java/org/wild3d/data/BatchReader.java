@@ -98,9 +98,16 @@ public final class BatchReader implements AutoCloseable {
     this.dataset = dataset;
     this.options = options;
     this.position = options.start();
-    this.byClass = new int[dataset.numClasses()][];
-    for (int k = 0; k < byClass.length; k++) {
-      byClass[k] = dataset.indicesOfClass(k);
+    // One pass over the labels (indicesOfClass per class would be O(N·K), minutes on ImageNet).
+    int[] counts = dataset.classCounts();
+    this.byClass = new int[counts.length][];
+    for (int k = 0; k < counts.length; k++) {
+      byClass[k] = new int[counts[k]];
+    }
+    int[] fill = new int[counts.length];
+    for (int i = 0; i < dataset.size(); i++) {
+      int k = dataset.classOf(i);
+      byClass[k][fill[k]++] = i;
     }
     this.queue = new ArrayBlockingQueue<>(options.prefetch());
     this.decoders = options.threads() > 1 ? Executors.newFixedThreadPool(options.threads(), r -> {
