@@ -112,7 +112,8 @@ public final class FeatureStats {
     for (int j = 0; j < dim; j++) {
       bm[j] /= b;
     }
-    double[] bc = new double[dim * dim];
+    // The batch's centred co-moment goes straight into ours (no D×D temporary), then Chan's
+    // correction for the shift between the two means.
     double[] c = new double[dim];
     for (double[] row : batch) {
       for (int j = 0; j < dim; j++) {
@@ -122,14 +123,17 @@ public final class FeatureStats {
         double ci = c[i];
         int off = i * dim;
         for (int j = i; j < dim; j++) {
-          bc[off + j] += ci * c[j];
+          comoment[off + j] += ci * c[j];
         }
       }
     }
-    combine(b, bm, bc);
+    combine(b, bm, null);
   }
 
-  /** Chan's update: folds in another set of {@code nb} rows with mean {@code mb}, co-moment {@code cb}. */
+  /**
+   * Chan's update: folds in {@code nb} rows with mean {@code mb} and centred co-moment {@code cb}
+   * ({@code null} when it was already added to ours).
+   */
   private void combine(long nb, double[] mb, double[] cb) {
     long n = count + nb;
     double[] delta = new double[dim];
@@ -140,8 +144,15 @@ public final class FeatureStats {
     for (int i = 0; i < dim; i++) {
       double di = delta[i] * w;
       int off = i * dim;
-      for (int j = i; j < dim; j++) {
-        comoment[off + j] += cb[off + j] + di * delta[j];
+      if (cb != null) {
+        for (int j = i; j < dim; j++) {
+          comoment[off + j] += cb[off + j];
+        }
+      }
+      if (di != 0) {
+        for (int j = i; j < dim; j++) {
+          comoment[off + j] += di * delta[j];
+        }
       }
     }
     double f = (double) nb / n;
