@@ -112,18 +112,28 @@ public final class FeatureStats {
     for (int j = 0; j < dim; j++) {
       bm[j] /= b;
     }
-    // The batch's centred co-moment goes straight into ours (no D×D temporary), then Chan's
-    // correction for the shift between the two means.
-    double[] c = new double[dim];
-    for (double[] row : batch) {
+    // The batch's centred co-moment goes straight into ours (no D×D temporary), four rows per
+    // sweep over the matrix (it is memory-bound), then Chan's correction for the mean shift.
+    int padded = (b + 3) / 4 * 4;
+    double[][] c = new double[padded][dim]; // zero rows pad the last block
+    for (int r = 0; r < b; r++) {
       for (int j = 0; j < dim; j++) {
-        c[j] = row[j] - bm[j];
+        c[r][j] = batch[r][j] - bm[j];
       }
+    }
+    for (int r = 0; r < padded; r += 4) {
+      double[] a0 = c[r];
+      double[] a1 = c[r + 1];
+      double[] a2 = c[r + 2];
+      double[] a3 = c[r + 3];
       for (int i = 0; i < dim; i++) {
-        double ci = c[i];
+        double x0 = a0[i];
+        double x1 = a1[i];
+        double x2 = a2[i];
+        double x3 = a3[i];
         int off = i * dim;
         for (int j = i; j < dim; j++) {
-          comoment[off + j] += ci * c[j];
+          comoment[off + j] += x0 * a0[j] + x1 * a1[j] + x2 * a2[j] + x3 * a3[j];
         }
       }
     }
