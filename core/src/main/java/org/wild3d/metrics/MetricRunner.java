@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
+import org.wild3d.DataException;
 import org.wild3d.Wild3dException;
 
 /**
@@ -45,6 +46,12 @@ public final class MetricRunner {
             + ": expected a " + s.features() + " feature network, found " + net.name()
             + " (names without a suffix use Inception, _cls the dataset's classifier)");
       }
+    }
+    if (net instanceof ClassifierFeatures cls
+        && !cls.weights().datasetFingerprint().equals(ctx.datasetFingerprint())) {
+      throw new DataException("feature network " + net.name() + ": expected a classifier trained"
+          + " on dataset " + ctx.datasetFingerprint() + ", found one trained on "
+          + cls.weights().datasetFingerprint() + " (retrain the classifier on this dataset)");
     }
     Map<Integer, List<MetricSpec>> byCount = new LinkedHashMap<>();
     for (MetricSpec s : specs) {

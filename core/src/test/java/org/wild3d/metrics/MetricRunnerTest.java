@@ -42,6 +42,10 @@ class MetricRunnerTest {
           generated, 11, 5, ctx)).isInstanceOf(Wild3dException.class)
           .hasMessageContaining("INCEPTION");
       assertThat(r1).extracting(MetricResult::featureNetwork).containsOnly(net.name());
+      MetricRunner.Context otherData = new MetricRunner.Context("another-dataset", real,
+          ctx.cache(), 64, Map.of());
+      assertThatThrownBy(() -> MetricRunner.run(specs, net, generated, 11, 5, otherData))
+          .isInstanceOf(org.wild3d.DataException.class).hasMessageContaining("another-dataset");
     }
     r1.forEach(r -> System.out.println(r.toJsonLine()));
     assertThat(r1).extracting(MetricResult::name)
