@@ -5,7 +5,6 @@ import static com.google.common.base.Preconditions.checkArgument;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
@@ -147,10 +146,5 @@ public final class ClassifierFeatures implements FeatureNetwork {
   public void close() {
     session.close();
     graph.close();
-  }
-
-  /** Variable name → values, as stored. */
-  Map<String, float[]> storedValues() {
-    return weights.values();
   }
 }

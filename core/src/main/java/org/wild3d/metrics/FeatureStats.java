@@ -112,24 +112,38 @@ public final class FeatureStats {
     for (int j = 0; j < dim; j++) {
       bm[j] /= b;
     }
-    double[] bc = new double[dim * dim];
-    double[] c = new double[dim];
-    for (double[] row : batch) {
+    // The batch's centred co-moment goes straight into ours (no D×D temporary), four rows per
+    // sweep over the matrix (it is memory-bound), then Chan's correction for the mean shift.
+    int padded = (b + 3) / 4 * 4;
+    double[][] c = new double[padded][dim]; // zero rows pad the last block
+    for (int r = 0; r < b; r++) {
       for (int j = 0; j < dim; j++) {
-        c[j] = row[j] - bm[j];
+        c[r][j] = batch[r][j] - bm[j];
       }
+    }
+    for (int r = 0; r < padded; r += 4) {
+      double[] a0 = c[r];
+      double[] a1 = c[r + 1];
+      double[] a2 = c[r + 2];
+      double[] a3 = c[r + 3];
       for (int i = 0; i < dim; i++) {
-        double ci = c[i];
+        double x0 = a0[i];
+        double x1 = a1[i];
+        double x2 = a2[i];
+        double x3 = a3[i];
         int off = i * dim;
         for (int j = i; j < dim; j++) {
-          bc[off + j] += ci * c[j];
+          comoment[off + j] += x0 * a0[j] + x1 * a1[j] + x2 * a2[j] + x3 * a3[j];
         }
       }
     }
-    combine(b, bm, bc);
+    combine(b, bm, null);
   }
 
-  /** Chan's update: folds in another set of {@code nb} rows with mean {@code mb}, co-moment {@code cb}. */
+  /**
+   * Chan's update: folds in {@code nb} rows with mean {@code mb} and centred co-moment {@code cb}
+   * ({@code null} when it was already added to ours).
+   */
   private void combine(long nb, double[] mb, double[] cb) {
     long n = count + nb;
     double[] delta = new double[dim];
@@ -140,8 +154,15 @@ public final class FeatureStats {
     for (int i = 0; i < dim; i++) {
       double di = delta[i] * w;
       int off = i * dim;
-      for (int j = i; j < dim; j++) {
-        comoment[off + j] += cb[off + j] + di * delta[j];
+      if (cb != null) {
+        for (int j = i; j < dim; j++) {
+          comoment[off + j] += cb[off + j];
+        }
+      }
+      if (di != 0) {
+        for (int j = i; j < dim; j++) {
+          comoment[off + j] += di * delta[j];
+        }
       }
     }
     double f = (double) nb / n;

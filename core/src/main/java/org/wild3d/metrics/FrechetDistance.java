@@ -9,6 +9,7 @@ import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.linalg.MatMul;
 import org.tensorflow.op.linalg.SelfAdjointEig;
 import org.tensorflow.types.TFloat64;
 
@@ -18,9 +19,10 @@ import org.tensorflow.types.TFloat64;
  *
  * <p>The trace of the matrix square root is computed through symmetric matrices only, which is
  * stable even when Σ1Σ2 is badly conditioned (no complex parts, no Schur iteration):
- * {@code Tr((Σ1Σ2)^½) = Σ √eig(√Σ1 · Σ2 · √Σ1)}, because Σ1Σ2 is similar to the symmetric
- * positive semi-definite {@code √Σ1 Σ2 √Σ1}; {@code √Σ1} comes from a symmetric eigendecomposition
- * with negative round-off eigenvalues clamped to 0. The linear algebra runs in float64 on TF's
+ * {@code Tr((Σ1Σ2)^½) = Σ √eig(Lᵀ Σ2 L)} with {@code Σ1 = L Lᵀ} (Cholesky), because Σ1Σ2 is
+ * similar to that symmetric positive semi-definite matrix. When Σ1 is singular (fewer images than
+ * dimensions) the Cholesky factor does not exist and {@code √Σ1 Σ2 √Σ1} is used instead, with
+ * {@code √Σ1} from a symmetric eigendecomposition (negative round-off eigenvalues clamped to 0). The linear algebra runs in float64 on TF's
  * native kernels ({@code SelfAdjointEigV2}, {@code MatMul}): a 2048-d Inception covariance takes
  * seconds there, far less than in plain Java.
  */
@@ -54,8 +56,24 @@ public final class FrechetDistance {
     return compute(a.mean(), a.covariance(), b.mean(), b.covariance());
   }
 
-  /** {@code Tr((Σ1Σ2)^½)} for symmetric PSD Σ1, Σ2 (see the class comment). */
+  /**
+   * {@code Tr((Σ1Σ2)^½)} for symmetric PSD Σ1, Σ2: through a Cholesky factor of Σ1 when it is
+   * positive definite (cheaper), otherwise through its symmetric square root.
+   */
   static double traceSqrtProduct(double[][] sigma1, double[][] sigma2) {
+    try {
+      return traceSqrtProduct(sigma1, sigma2, true);
+    } catch (org.tensorflow.exceptions.TFInvalidArgumentException e) {
+      return traceSqrtProduct(sigma1, sigma2, false); // Σ1 singular (e.g. fewer images than D)
+    }
+  }
+
+  /**
+   * Σ1Σ2 is similar to a symmetric PSD matrix whose eigenvalues are summed after a square root:
+   * {@code Lᵀ Σ2 L} for {@code Σ1 = L Lᵀ} (Cholesky), or {@code √Σ1 Σ2 √Σ1} with {@code √Σ1} from
+   * a symmetric eigendecomposition (negative round-off eigenvalues clamped to 0).
+   */
+  private static double traceSqrtProduct(double[][] sigma1, double[][] sigma2, boolean cholesky) {
     int d = sigma1.length;
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
@@ -64,13 +82,19 @@ public final class FrechetDistance {
       Placeholder<TFloat64> s2 = tf.placeholder(TFloat64.class,
           Placeholder.shape(Shape.of(d, d)));
       Operand<TFloat64> zero = tf.constant(0.0);
-      SelfAdjointEig<TFloat64> e1 = tf.linalg.selfAdjointEig(symmetric(tf, s1),
-          SelfAdjointEig.computeV(true));
-      Operand<TFloat64> root = tf.math.sqrt(tf.math.maximum(e1.e(), zero)); // [D]
-      Operand<TFloat64> v = e1.v(); // [D,D], columns are eigenvectors
-      Operand<TFloat64> sqrt1 = tf.linalg.matMul(tf.math.mul(v, root), v,
-          org.tensorflow.op.linalg.MatMul.transposeB(true)); // V·diag(√e)·Vᵀ
-      Operand<TFloat64> m = tf.linalg.matMul(tf.linalg.matMul(sqrt1, symmetric(tf, s2)), sqrt1);
+      Operand<TFloat64> m;
+      if (cholesky) {
+        Operand<TFloat64> l = tf.linalg.cholesky(symmetric(tf, s1)); // [D,D], lower
+        m = tf.linalg.matMul(tf.linalg.matMul(l, symmetric(tf, s2), MatMul.transposeA(true)), l);
+      } else {
+        SelfAdjointEig<TFloat64> e1 = tf.linalg.selfAdjointEig(symmetric(tf, s1),
+            SelfAdjointEig.computeV(true));
+        Operand<TFloat64> root = tf.math.sqrt(tf.math.maximum(e1.e(), zero)); // [D]
+        Operand<TFloat64> v = e1.v(); // [D,D], columns are eigenvectors
+        Operand<TFloat64> sqrt1 = tf.linalg.matMul(tf.math.mul(v, root), v,
+            MatMul.transposeB(true)); // V·diag(√e)·Vᵀ
+        m = tf.linalg.matMul(tf.linalg.matMul(sqrt1, symmetric(tf, s2)), sqrt1);
+      }
       SelfAdjointEig<TFloat64> e2 = tf.linalg.selfAdjointEig(symmetric(tf, m),
           SelfAdjointEig.computeV(false));
       Operand<TFloat64> trace = tf.reduceSum(tf.math.sqrt(tf.math.maximum(e2.e(), zero)),

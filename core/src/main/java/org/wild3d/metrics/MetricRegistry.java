@@ -11,7 +11,8 @@ import org.wild3d.Wild3dException;
  * Parses metric names, which carry their protocol: {@code <kind><count>[k][_<features>]}.
  *
  * <ul>
- *   <li>kind: {@code fid}, {@code kid}, {@code is}, {@code acc} (see {@link MetricSpec.Kind});
+ *   <li>kind: {@code fid}, {@code kid}, {@code is}, {@code acc}, {@code precision}, {@code recall}
+ *       (see {@link MetricSpec.Kind});
  *   <li>count: generated images, {@code k} = ×1000 ({@code 50k} = 50000, {@code 500} = 500); FID
  *       and KID use as many real images (fewer if the dataset is smaller, recorded in the result);
  *   <li>features: none = Inception 2015-12-05, {@code _cls} = the toolkit's classifier trained on
@@ -22,7 +23,7 @@ import org.wild3d.Wild3dException;
  * {@code acc2k_cls}, {@code is2k_cls}.
  */
 public final class MetricRegistry {
-  private static final Pattern NAME = Pattern.compile("(fid|kid|is|acc)(\\d+)(k?)(_[a-z]+)?");
+  private static final Pattern NAME = Pattern.compile("(fid|kid|is|acc|precision|recall)(\\d+)(k?)(_[a-z]+)?");
 
   private MetricRegistry() {}
 
@@ -30,7 +31,7 @@ public final class MetricRegistry {
   public static MetricSpec parse(String name) {
     Matcher m = NAME.matcher(name);
     if (!m.matches()) {
-      throw usage(name, "a name of the form <fid|kid|is|acc><count>[k][_cls]");
+      throw usage(name, "a name of the form <fid|kid|is|acc|precision|recall><count>[k][_cls]");
     }
     MetricSpec.Kind kind = MetricSpec.Kind.valueOf(m.group(1).toUpperCase(Locale.ROOT));
     long count = Long.parseLong(m.group(2)) * (m.group(3).isEmpty() ? 1 : 1000);

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
+import org.wild3d.DataException;
 import org.wild3d.Wild3dException;
 
 /**
@@ -46,6 +47,12 @@ public final class MetricRunner {
             + " (names without a suffix use Inception, _cls the dataset's classifier)");
       }
     }
+    if (net instanceof ClassifierFeatures cls
+        && !cls.weights().datasetFingerprint().equals(ctx.datasetFingerprint())) {
+      throw new DataException("feature network " + net.name() + ": expected a classifier trained"
+          + " on dataset " + ctx.datasetFingerprint() + ", found one trained on "
+          + cls.weights().datasetFingerprint() + " (retrain the classifier on this dataset)");
+    }
     Map<Integer, List<MetricSpec>> byCount = new LinkedHashMap<>();
     for (MetricSpec s : specs) {
       byCount.computeIfAbsent(s.count(), c -> new ArrayList<>()).add(s);
@@ -65,8 +72,14 @@ public final class MetricRunner {
       FeatureStats real = group.getValue().stream().anyMatch(s -> s.kind().needsReal)
           ? real(group.getValue().get(0), net, raw, ctx)
           : null;
+      // Precision and recall come from one pass over both manifolds.
+      PrecisionRecall.Result2 pr = group.getValue().stream().anyMatch(
+          s -> s.kind() == MetricSpec.Kind.PRECISION || s.kind() == MetricSpec.Kind.RECALL)
+          ? PrecisionRecall.compute(real.rawFeatures(), gen.stats().rawFeatures(),
+              PrecisionRecall.K)
+          : null;
       for (MetricSpec s : group.getValue()) {
-        results.add(evaluate(s, net, gen, real, generatorSeed, metricSeed, ctx));
+        results.add(evaluate(s, net, gen, real, pr, generatorSeed, metricSeed, ctx));
       }
     }
     List<MetricResult> ordered = new ArrayList<>();
@@ -77,8 +90,8 @@ public final class MetricRunner {
   }
 
   private static MetricResult evaluate(MetricSpec s, FeatureNetwork net,
-      FeatureCollector.Collected gen, FeatureStats real, long generatorSeed, long metricSeed,
-      Context ctx) {
+      FeatureCollector.Collected gen, FeatureStats real, PrecisionRecall.Result2 pr,
+      long generatorSeed, long metricSeed, Context ctx) {
     Map<String, Long> seeds = new TreeMap<>();
     seeds.put("generator", generatorSeed);
     Map<String, String> prov = new TreeMap<>(ctx.provenance());
@@ -106,6 +119,10 @@ public final class MetricRunner {
         std = e.std();
       }
       case ACC -> value = (double) gen.correct() / n;
+      case PRECISION, RECALL -> {
+        numReal = (int) real.count();
+        value = s.kind() == MetricSpec.Kind.PRECISION ? pr.precision() : pr.recall();
+      }
       default -> throw new IllegalStateException("unhandled metric kind " + s.kind());
     }
     return new MetricResult(s.name(), value, std, net.name(), n, numReal, seeds, prov);

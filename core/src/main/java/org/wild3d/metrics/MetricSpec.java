@@ -4,7 +4,8 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 /**
  * One registry metric: what it measures, on how many images, with which feature network. The name
- * carries the whole protocol: {@code <kind><count>[k][_cls]}, e.g. {@code fid50k}, {@code kid2k_cls}.
+ * carries the whole protocol: {@code <kind><count>[k][_cls]}, e.g. {@code fid50k}, {@code kid2k_cls},
+ * {@code precision2k_cls}.
  *
  * @param name the canonical name, e.g. {@code fid2k_cls}
  * @param count generated images (and, for FID/KID, at most this many real images)
@@ -22,7 +23,11 @@ public record MetricSpec(String name, Kind kind, int count, Features features) {
      * Accuracy of the classifier on generated images w.r.t. the class they were generated for
      * (class-conditional generators; higher is better). Only with the toolkit's classifier.
      */
-    ACC(false);
+    ACC(false),
+    /** Improved precision (k=3 nearest-neighbour manifolds): generated inside real (higher is better). */
+    PRECISION(true),
+    /** Improved recall (k=3): real inside generated (higher is better). */
+    RECALL(true);
 
     final boolean needsReal;
 
@@ -75,6 +80,6 @@ public record MetricSpec(String name, Kind kind, int count, Features features) {
 
   /** Whether the real/generated statistics must keep raw features (KID). */
   public boolean needsRawFeatures() {
-    return kind == Kind.KID;
+    return kind == Kind.KID || kind == Kind.PRECISION || kind == Kind.RECALL;
   }
 }

@@ -33,6 +33,15 @@ class KnownAnswersTest {
     assertRel(FrechetDistance.compute(new double[3], s1, new double[] {1, 2, 3}, s2), 17);
   }
 
+  /** Not from the reference file: a singular Σ1 (Cholesky impossible); exact by hand, 14 + 26 − 8. */
+  @Test
+  void fidWithSingularCovarianceUsesTheSymmetricRoot() {
+    double[][] s1 = {{1, 0, 0}, {0, 4, 0}, {0, 0, 0}};
+    double[][] s2 = {{4, 0, 0}, {0, 1, 0}, {0, 0, 16}};
+    assertRel(FrechetDistance.compute(new double[3], s1, new double[] {1, 2, 3}, s2), 32);
+    assertRel(FrechetDistance.compute(new double[] {1, 2, 3}, s2, new double[3], s1), 32);
+  }
+
   @Test
   void fidTwoByTwo() {
     double[][] s1 = {{2, 1}, {1, 2}};

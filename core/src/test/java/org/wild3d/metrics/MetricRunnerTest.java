@@ -31,7 +31,8 @@ class MetricRunnerTest {
     MetricRunner.Context ctx = new MetricRunner.Context("shapes-test", real,
         new RealStatsCache(dir.resolve("cache")), 64, Map.of("snapshot", "s1"));
     List<MetricSpec> specs = MetricRegistry.parseAll(
-        List.of("fid300_cls", "kid300_cls", "acc300_cls", "is300_cls"));
+        List.of("fid300_cls", "kid300_cls", "acc300_cls", "is300_cls", "precision300_cls",
+            "recall300_cls"));
     List<MetricResult> r1;
     List<MetricResult> r2;
     try (ClassifierFeatures net = new ClassifierFeatures(TestClassifier.weights(), 0)) {
@@ -41,10 +42,17 @@ class MetricRunnerTest {
           generated, 11, 5, ctx)).isInstanceOf(Wild3dException.class)
           .hasMessageContaining("INCEPTION");
       assertThat(r1).extracting(MetricResult::featureNetwork).containsOnly(net.name());
+      MetricRunner.Context otherData = new MetricRunner.Context("another-dataset", real,
+          ctx.cache(), 64, Map.of());
+      assertThatThrownBy(() -> MetricRunner.run(specs, net, generated, 11, 5, otherData))
+          .isInstanceOf(org.wild3d.DataException.class).hasMessageContaining("another-dataset");
     }
     r1.forEach(r -> System.out.println(r.toJsonLine()));
     assertThat(r1).extracting(MetricResult::name)
-        .containsExactly("fid300_cls", "kid300_cls", "acc300_cls", "is300_cls");
+        .containsExactly("fid300_cls", "kid300_cls", "acc300_cls", "is300_cls",
+            "precision300_cls", "recall300_cls");
+    assertThat(r1.get(4).value()).isGreaterThan(0.8); // same distribution: high precision
+    assertThat(r1.get(5).value()).isGreaterThan(0.8); // and recall
     assertThat(r2).isEqualTo(r1);
     assertThat(realOpened.get()).isEqualTo(1); // second run read the cache (one file, with raw)
     try (var files = Files.list(dir.resolve("cache"))) {
@@ -65,7 +73,7 @@ class MetricRunnerTest {
     for (MetricResult r : r1) {
       r.appendTo(jsonl);
     }
-    assertThat(Files.readAllLines(jsonl)).hasSize(4)
+    assertThat(Files.readAllLines(jsonl)).hasSize(6)
         .allSatisfy(l -> assertThat(MetricResult.fromJsonLine(l)).isIn(r1));
   }
 }
