@@ -107,15 +107,15 @@ public final class CheckpointManager {
 
   /**
    * Restores {@code ckpt} into {@code session}, after checking that it was written for the same
-   * resolved config.
+   * architecture ({@link org.wild3d.config.Configs#architectureHash}).
    */
-  public static void restore(Session session, Checkpoint ckpt, String expectedConfigHash) {
-    if (!ckpt.manifest().configHash().equals(expectedConfigHash)) {
+  public static void restore(Session session, Checkpoint ckpt, String expectedArchitectureHash) {
+    if (!ckpt.manifest().architectureHash().equals(expectedArchitectureHash)) {
       throw new DataException(
-          "checkpoint: expected config hash "
-              + expectedConfigHash
+          "checkpoint: expected architecture hash "
+              + expectedArchitectureHash
               + ", found "
-              + ckpt.manifest().configHash()
+              + ckpt.manifest().architectureHash()
               + " ("
               + ckpt.dir()
               + "; the checkpoint belongs to a different architecture/config: build the graph from the"

@@ -71,6 +71,16 @@ public final class Configs {
    * SHA-256 (64 lowercase hex digits) of {@code toText(resolved(e))}: equal for configs that mean
    * the same, whatever defaults were written out. Recorded in checkpoint manifests.
    */
+  /**
+   * SHA-256 of the parts of a config that decide the graph's variables and shapes ({@code model}
+   * and {@code render}): two configs with the same architecture hash can share checkpoints, even
+   * if their training schedules differ (e.g. a longer {@code total_kimg} on resume).
+   */
+  public static String architectureHash(Experiment e) {
+    Experiment r = resolved(e);
+    return hash(Experiment.newBuilder().setModel(r.getModel()).setRender(r.getRender()).build());
+  }
+
   public static String hash(Experiment e) {
     try {
       MessageDigest d = MessageDigest.getInstance("SHA-256");

@@ -58,6 +58,9 @@ public final class TriplaneSampler {
     int f = c3 / 3;
 
     Operand<TFloat32> q = tf.math.mul(points, tf.constant(2f / boxSize)); // [B,M,3]
+    // NaN points (a diverged model) read zeros instead of producing garbage gather indices, so
+    // training can detect the non-finite loss and stop cleanly.
+    q = tf.select(tf.math.isNan(q), tf.fill(tf.shape(q), tf.constant(4f)), q);
     Operand<TFloat32> qu =
         tf.gather(q, tf.constant(new int[] {0, 0, 1}), tf.constant(2)); // [B,M,P]
     Operand<TFloat32> qv =

@@ -21,7 +21,7 @@ class CheckpointManagerTest {
   @TempDir Path dir;
 
   private static Manifest manifest(long step) {
-    return new Manifest(step, step / 1000.0, 3, "hashA", "test", Map.of("data_index", "" + step));
+    return new Manifest(step, step / 1000.0, 3, "config" + step, "hashA", "test", Map.of("data_index", "" + step));
   }
 
   private static float read(Session s, Param p) {

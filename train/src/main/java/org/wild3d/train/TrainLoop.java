@@ -25,6 +25,7 @@ import org.wild3d.camera.CameraSampler;
 import org.wild3d.camera.Cameras;
 import org.wild3d.checkpoint.CheckpointManager;
 import org.wild3d.checkpoint.Manifest;
+import org.wild3d.config.Configs;
 import org.wild3d.config.Experiment;
 import org.wild3d.config.Train;
 import org.wild3d.data.Batch;
@@ -148,7 +149,7 @@ public final class TrainLoop implements TrainJob {
                                 + " in "
                                 + ctx.runDir().resolve("checkpoints")
                                 + "; start a new run instead of --resume)"));
-        CheckpointManager.restore(s, c, ctx.configHash());
+        CheckpointManager.restore(s, c, Configs.architectureHash(cfg));
         step = c.manifest().step();
         kimg = c.manifest().kimg();
         tick = Integer.parseInt(c.manifest().extra().getOrDefault("tick", "0"));
@@ -175,7 +176,7 @@ public final class TrainLoop implements TrainJob {
                   .withXflip(cfg.getData().getXflip())
                   .withViewsPerScene(gg.stacked ? v : 1)
                   .withStart(position))) {
-        boolean stop = false;
+        boolean stop = kimg >= totalKimg;
         while (!stop) {
           Batch real = reader.next();
           Map<String, Float> losses = step(real);
@@ -341,7 +342,7 @@ public final class TrainLoop implements TrainJob {
       extra.put("data_index", Long.toString(position.index()));
       extra.put("tick", Integer.toString(tick));
       CheckpointManager.Checkpoint c =
-          ckpts.save(s, new Manifest(step, kimg, cfg.getSeed(), ctx.configHash(), Version.get(), extra));
+          ckpts.save(s, new Manifest(step, kimg, cfg.getSeed(), ctx.configHash(), Configs.architectureHash(cfg), Version.get(), extra));
       ctx.out().printf("checkpoint %s%n", c.dir());
     }
 

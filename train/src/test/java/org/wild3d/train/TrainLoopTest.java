@@ -1,0 +1,97 @@
+package org.wild3d.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.proto.Event;
+import org.wild3d.checkpoint.CheckpointManager;
+import org.wild3d.config.Configs;
+import org.wild3d.log.EventFiles;
+import picocli.CommandLine;
+
+class TrainLoopTest {
+  @TempDir Path dir;
+
+  private int train(TinyTraining.Io io, String... args) {
+    CommandLine cl = Main.commandLine();
+    cl.setOut(io.outW);
+    cl.setErr(io.errW);
+    return cl.execute(args);
+  }
+
+  private static String[] args(Path out, List<String> overrides, String... more) {
+    List<String> a = new ArrayList<>(List.of("--out", out.toString()));
+    for (String o : overrides) {
+      a.add("--override");
+      a.add(o);
+    }
+    a.addAll(List.of(more));
+    return a.toArray(new String[0]);
+  }
+
+  @Test
+  void trainsWritesCheckpointsSamplesAndEventsThenResumesWhereItStopped() throws Exception {
+    Path runs = dir.resolve("runs");
+    TinyTraining.Io io = new TinyTraining.Io();
+    int code = train(io, args(runs, TinyTraining.overrides(dir.resolve("cache"), "train { total_kimg: 0.016 }")));
+    assertThat(code).as(io.err.toString()).isZero();
+    Path run;
+    try (Stream<Path> s = Files.list(runs)) {
+      run = s.findFirst().orElseThrow();
+    }
+    assertThat(io.out.toString()).contains("train 0.016/0.016 kimg").contains("sec/kimg").contains("ETA");
+    CheckpointManager cm = new CheckpointManager(run.resolve("checkpoints"), 5);
+    assertThat(cm.list()).extracting(c -> c.manifest().step()).containsExactly(2L, 4L);
+    assertThat(run.resolve("samples/fakes-latest.png")).exists();
+    assertThat(run.resolve("samples/reals.png")).exists();
+    assertThat(run.resolve("samples/depth-latest.png")).exists();
+
+    // Event files are valid TFRecords with the loss scalars and a sample image.
+    Path events;
+    try (Stream<Path> s = Files.list(run)) {
+      events = s.filter(p -> p.getFileName().toString().startsWith("events.out.tfevents")).findFirst().orElseThrow();
+    }
+    List<Event> ev = EventFiles.read(events);
+    List<String> tags = ev.stream().filter(Event::hasSummary).flatMap(e -> e.getSummary().getValueList().stream()).map(v -> v.getTag()).distinct().toList();
+    assertThat(tags).contains("Loss/G", "Loss/D_real", "Loss/D_fake", "Loss/R1", "Timing/sec_per_kimg");
+    assertThat(tags).anyMatch(t -> t.startsWith("samples"));
+
+    // Resume: continues from step 8 to the (raised) total with the recorded config.
+    Path resolved = run.resolve(Configs.RESOLVED_FILE);
+    String text = Files.readString(resolved).replace("total_kimg: 0.016", "total_kimg: 0.024");
+    Files.writeString(resolved, text);
+    TinyTraining.Io io2 = new TinyTraining.Io();
+    int code2 = train(io2, "--resume", run.toString());
+    assertThat(code2).as(io2.err.toString()).isZero();
+    assertThat(io2.out.toString()).contains("resumed from").contains("step 4");
+    assertThat(cm.latest().orElseThrow().manifest().step()).isEqualTo(6L);
+  }
+
+  @Test
+  void nonFiniteLossStopsCleanlyAndKeepsTheLastGoodCheckpoint() throws Exception {
+    Path runs = dir.resolve("runs");
+    TinyTraining.Io io = new TinyTraining.Io();
+    int code =
+        train(
+            io,
+            args(
+                runs,
+                TinyTraining.overrides(dir.resolve("cache"), "train { d_lr: 1e38 g_lr: 1e38 total_kimg: 1 }")));
+    assertThat(code).isEqualTo(1);
+    assertThat(io.err.toString()).contains("non-finite loss").contains("--resume");
+    Path run;
+    try (Stream<Path> s = Files.list(runs)) {
+      run = s.findFirst().orElseThrow();
+    }
+    // Every listed checkpoint is complete; nothing half-written remains listed.
+    for (var c : new CheckpointManager(run.resolve("checkpoints"), 5).list()) {
+      assertThat(c.dir().resolve("variables.index")).exists();
+    }
+  }
+}
