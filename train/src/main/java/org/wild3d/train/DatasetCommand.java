@@ -130,11 +130,19 @@ public final class DatasetCommand implements Callable<Integer> {
     @Parameters(paramLabel = "DATASET", description = "Dataset folder or ZIP.")
     Path path;
 
+    @Option(names = "--grid", paramLabel = "PNG",
+        description = "Also write a picture of the dataset: one row per class (at most 16), 12 images each.")
+    Path grid;
+
     @Override
     public Integer call() throws Exception {
       return guarded(spec, () -> {
         PrintWriter out = spec.commandLine().getOut();
         try (Dataset ds = Dataset.open(path)) {
+          if (grid != null) {
+            org.wild3d.viz.DatasetGrid.write(ds, 16, 12, grid);
+            out.printf("grid: %s%n", grid);
+          }
           out.printf("dataset: %s%nimages: %d%nresolution: %dx%d%nclasses: %d%n", ds.location(),
               ds.size(), ds.resolution(), ds.resolution(), ds.numClasses());
           int[] counts = ds.classCounts();

@@ -34,6 +34,7 @@ import org.wild3d.data.Dataset;
 import org.wild3d.data.Datasets;
 import org.wild3d.log.EventLog;
 import org.wild3d.tf.Sessions;
+import org.wild3d.viz.DatasetGrid;
 import org.wild3d.viz.Grid;
 
 /**
@@ -348,22 +349,8 @@ public final class TrainLoop implements TrainJob {
 
     /** A grid of real images, one row per class, for comparison with the fakes. */
     void writeReals() {
-      int classes = Math.min(GRID_CLASSES, ds.numClasses());
-      int cols = GRID_SCENES * GRID_VIEWS;
-      int res = ds.resolution();
-      List<float[]> tiles = new ArrayList<>();
-      for (int k = 0; k < classes; k++) {
-        int[] idx = ds.indicesOfClass(k);
-        for (int j = 0; j < cols; j++) {
-          float[] tile = new float[res * res * 3];
-          if (idx.length > 0) {
-            ds.readInto(idx[j % idx.length], false, tile, 0);
-          }
-          tiles.add(tile);
-        }
-      }
-      BufferedImage img = Grid.assemble(tiles.toArray(new float[0][]), classes, cols, res, res, 3, 1);
-      Grid.writePng(img, ctx.runDir().resolve("samples").resolve("reals.png"));
+      DatasetGrid.write(
+          ds, GRID_CLASSES, GRID_SCENES * GRID_VIEWS, ctx.runDir().resolve("samples").resolve("reals.png"));
     }
 
     /**

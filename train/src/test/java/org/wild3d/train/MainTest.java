@@ -167,8 +167,8 @@ class MainTest {
 
   @Test
   void subcommandsCanBeAdded() {
-    @CommandLine.Command(name = "bench")
-    class Bench implements Runnable {
+    @CommandLine.Command(name = "probe")
+    class Probe implements Runnable {
       @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
       @Override
@@ -177,11 +177,23 @@ class MainTest {
       }
     }
     CommandLine cl = Main.commandLine();
-    cl.addSubcommand(new Bench());
+    cl.addSubcommand(new Probe());
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
-    assertThat(cl.execute("bench")).isZero();
+    assertThat(cl.execute("probe")).isZero();
     assertThat(out.toString()).isEqualTo("benched\n");
+    assertThat(cl.execute("probe", "--help")).isZero();
+  }
+
+  @Test
+  void benchAndDatasetAreSubcommandsAndBenchValidatesItsConfig() throws Exception {
+    CommandLine cl = Main.commandLine();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    assertThat(cl.getSubcommands()).containsKeys("bench", "dataset");
     assertThat(cl.execute("bench", "--help")).isZero();
+    assertThat(out.toString()).contains("GFLOP/s");
+    assertThat(cl.execute("bench", "--override", "render { resolution: -4 }")).isEqualTo(3);
+    assertThat(err.toString()).contains("render.resolution");
   }
 }
