@@ -137,8 +137,10 @@ public final class Conv2d {
       Operand<TFloat32> blurred = blur(x, pad0, pad1); // [N,H+k-2,W+k-2,in]
       // Under oneDNN the input gradient of a stride-2 Conv2D with 1 input and 1 output channel
       // is wrong; other channel counts were checked against plain Java.
-      if (k == 1 || (spec.in() == 1 && spec.out() == 1)) {
+      if (k == 1) {
         y = tf.nn.conv2d(subsample2x(blurred), w, STRIDE1, "VALID"); // [N,H/2,W/2,out]
+      } else if (spec.in() == 1 && spec.out() == 1) {
+        y = subsample2x(tf.nn.conv2d(blurred, w, STRIDE1, "VALID")); // [N,H/2,W/2,out]
       } else {
         y = tf.nn.conv2d(blurred, w, STRIDE2, "VALID"); // [N,H/2,W/2,out]
       }
