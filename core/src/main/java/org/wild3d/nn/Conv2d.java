@@ -20,10 +20,11 @@ import org.wild3d.tf.Shapes;
  * <p>With {@code down} the layer halves the resolution anti-aliased like StyleGAN2's
  * {@code conv2d_resample}: the input is padded and blurred with the [1,3,3,1] filter, then
  * convolved with stride 2, VALID. For k = 3 the blur pads 2 on every side ({@code H+1} rows after
- * it) and the strided conv gives {@code H/2}; for k = 1 the blur pads 1 and subsamples directly
- * (the same numbers as blurring at stride 1 and a strided 1×1 conv, at a quarter of the cost).
+ * it) and the strided conv gives {@code H/2}; for k = 1 the blur pads 1 ({@code H−1} rows) and every
+ * other pixel is kept before the 1×1 conv (the same numbers as a strided 1×1 conv). The blur never
+ * runs strided, see {@link #apply(Operand, float)}.
  *
- * <p>Every op used (Pad, Conv2D, Transpose, Reshape, Mul, Add, LeakyRelu, Minimum/Maximum) has a
+ * <p>Every op used (Pad, Conv2D, Transpose, Reshape, Slice, Mul, Add, LeakyRelu, Minimum/Maximum) has a
  * second-order gradient in TF's C++ registry: R1 needs no custom gradient here.
  *
  * <p>Shapes: {@code [N,H,W,in] → [N,H,W,out]}, or {@code [N,H/2,W/2,out]} with {@code down}.
@@ -133,12 +134,15 @@ public final class Conv2d {
       int taps = Fir.DEFAULT_1D.length;
       int pad0 = k / 2 + (taps - 2 + 1) / 2;
       int pad1 = k / 2 + (taps - 2) / 2;
+      Operand<TFloat32> blurred = blur(x, pad0, pad1); // [N,H+k-2,W+k-2,in]
+      // Under oneDNN the input gradient of a stride-2 Conv2D with 1 input and 1 output channel
+      // is wrong; other channel counts were checked against plain Java.
       if (k == 1) {
-        y = Fir.filter(tf, x, Fir.DEFAULT_1D, pad0, pad1, 2, 1f); // [N,H/2,W/2,in]
-        y = tf.nn.conv2d(y, w, STRIDE1, "VALID");
+        y = tf.nn.conv2d(subsample2x(blurred), w, STRIDE1, "VALID"); // [N,H/2,W/2,out]
+      } else if (spec.in() == 1 && spec.out() == 1) {
+        y = subsample2x(tf.nn.conv2d(blurred, w, STRIDE1, "VALID")); // [N,H/2,W/2,out]
       } else {
-        y = Fir.filter(tf, x, Fir.DEFAULT_1D, pad0, pad1, 1, 1f); // [N,H+k-2,W+k-2,in]
-        y = tf.nn.conv2d(y, w, STRIDE2, "VALID"); // [N,H/2,W/2,out]
+        y = tf.nn.conv2d(blurred, w, STRIDE2, "VALID"); // [N,H/2,W/2,out]
       }
       Shapes.check("Conv2d down output [N,H/2,W/2,out]", y, -1, h / 2, wd / 2, spec.out());
     }
@@ -156,6 +160,68 @@ public final class Conv2d {
       y = tf.math.maximum(tf.math.minimum(y, tf.constant(c)), tf.constant(-c));
     }
     return y;
+  }
+
+  /**
+   * Pads by (pad0, pad1) and filters with outer(f,f)/sum(f)² for StyleGAN's f = [1,3,3,1], VALID,
+   * stride 1, as a separable sum of shifted slices.
+   *
+   * <p>Not {@link Fir#filter}: its channel-folded single-channel Conv2D trips two oneDNN problems
+   * in TF 2.18 on CPU. The input gradient of such a conv at stride 2 is wrong (it silently corrupted
+   * D's gradients and R1 before this), and at stride 1 it is about 20× slower than the forward
+   * pass (275 ms vs 14 ms at [8,32,32,128]). Slices and Pads have exact, fast gradients to any
+   * order.
+   *
+   * <p>Shapes: {@code [N,H,W,C] → [N,H+pad0+pad1−3,W+pad0+pad1−3,C]}.
+   */
+  private Operand<TFloat32> blur(Operand<TFloat32> x, int pad0, int pad1) {
+    float[] f = Fir.DEFAULT_1D;
+    float sum = 0;
+    for (float v : f) {
+      sum += v;
+    }
+    Operand<TFloat32> p =
+        tf.pad(x, tf.constant(new int[][] {{0, 0}, {pad0, pad1}, {pad0, pad1}, {0, 0}}), tf.constant(0f));
+    int hp = Shapes.dim(p, 1);
+    int wp = Shapes.dim(p, 2);
+    int c = Shapes.dim(p, 3);
+    int ho = hp - f.length + 1;
+    int wo = wp - f.length + 1;
+    Operand<TFloat32> rows = null;
+    for (int u = 0; u < f.length; u++) {
+      Operand<TFloat32> s =
+          tf.math.mul(
+              tf.slice(p, tf.constant(new int[] {0, u, 0, 0}), tf.constant(new int[] {-1, ho, wp, c})),
+              tf.constant(f[u] / sum)); // [N,Ho,Wp,C]
+      rows = rows == null ? s : tf.math.add(rows, s);
+    }
+    Operand<TFloat32> out = null;
+    for (int v = 0; v < f.length; v++) {
+      Operand<TFloat32> s =
+          tf.math.mul(
+              tf.slice(rows, tf.constant(new int[] {0, 0, v, 0}), tf.constant(new int[] {-1, ho, wo, c})),
+              tf.constant(f[v] / sum)); // [N,Ho,Wo,C]
+      out = out == null ? s : tf.math.add(out, s);
+    }
+    return out;
+  }
+
+  /**
+   * Every other row and column, starting at 0 (reshape and slice only: no strided ops).
+   * Shapes: {@code [N,L,L',C] → [N,ceil(L/2),ceil(L'/2),C]}.
+   */
+  private Operand<TFloat32> subsample2x(Operand<TFloat32> x) {
+    int h = Shapes.dim(x, 1);
+    int w = Shapes.dim(x, 2);
+    int c = Shapes.dim(x, 3);
+    if (h % 2 == 1 || w % 2 == 1) {
+      x = tf.pad(x, tf.constant(new int[][] {{0, 0}, {0, h % 2}, {0, w % 2}, {0, 0}}), tf.constant(0f));
+    }
+    int ho = (h + 1) / 2;
+    int wo = (w + 1) / 2;
+    Operand<TFloat32> t = tf.reshape(x, tf.constant(new int[] {-1, ho, 2, wo, 2, c})); // [N,Ho,2,Wo,2,C]
+    t = tf.slice(t, tf.constant(new int[] {0, 0, 0, 0, 0, 0}), tf.constant(new int[] {-1, -1, 1, -1, 1, -1}));
+    return tf.reshape(t, tf.constant(new int[] {-1, ho, wo, c})); // [N,Ho,Wo,C]
   }
 
   public Param weight() {

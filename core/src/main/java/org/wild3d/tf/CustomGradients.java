@@ -29,7 +29,9 @@ import org.tensorflow.types.family.TType;
  *
  * <p>The formulas follow TF's Python gradient registry. Every one is dtype-generic (constants are
  * cast to the input's type) so it can be checked in float64, and every one emits only ops that
- * have gradients themselves (possibly these ones), so it can be differentiated again.
+ * have gradients themselves (possibly these ones), so it can be differentiated again. A gradient
+ * function must not query static shapes ({@code Output.shape()}): that takes the graph's lock,
+ * which the native gradient builder already holds, and the JVM hangs.
  *
  * <p>Covered: forward ops without a C++ gradient ({@code OnesLike}, {@code Cumprod},
  * {@code Conv2DBackpropFilter}) and first-order gradient ops whose own gradient is missing
