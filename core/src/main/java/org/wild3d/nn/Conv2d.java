@@ -131,16 +131,16 @@ public final class Conv2d {
           "Conv2d down: expected even spatial size, found %sx%s (use power-of-two resolutions)",
           h,
           wd);
-      int taps = Fir.DEFAULT_1D.length;
+      int taps = Fir.defaultTaps();
       int pad0 = k / 2 + (taps - 2 + 1) / 2;
       int pad1 = k / 2 + (taps - 2) / 2;
-      Operand<TFloat32> blurred = blur(x, pad0, pad1); // [N,H+k-2,W+k-2,in]
+      Operand<TFloat32> blurred = Fir.filter(tf, x, Fir.defaultFilter(), pad0, pad1, 1, 1f); // [N,H+k-2,W+k-2,in]
       // Under oneDNN the input gradient of a stride-2 Conv2D with 1 input and 1 output channel
       // is wrong; other channel counts were checked against plain Java.
       if (k == 1) {
-        y = tf.nn.conv2d(subsample2x(blurred), w, STRIDE1, "VALID"); // [N,H/2,W/2,out]
+        y = tf.nn.conv2d(Fir.subsample2x(tf, blurred), w, STRIDE1, "VALID"); // [N,H/2,W/2,out]
       } else if (spec.in() == 1 && spec.out() == 1) {
-        y = subsample2x(tf.nn.conv2d(blurred, w, STRIDE1, "VALID")); // [N,H/2,W/2,out]
+        y = Fir.subsample2x(tf, tf.nn.conv2d(blurred, w, STRIDE1, "VALID")); // [N,H/2,W/2,out]
       } else {
         y = tf.nn.conv2d(blurred, w, STRIDE2, "VALID"); // [N,H/2,W/2,out]
       }
@@ -160,68 +160,6 @@ public final class Conv2d {
       y = tf.math.maximum(tf.math.minimum(y, tf.constant(c)), tf.constant(-c));
     }
     return y;
-  }
-
-  /**
-   * Pads by (pad0, pad1) and filters with outer(f,f)/sum(f)² for StyleGAN's f = [1,3,3,1], VALID,
-   * stride 1, as a separable sum of shifted slices.
-   *
-   * <p>Not {@link Fir#filter}: its channel-folded single-channel Conv2D trips two oneDNN problems
-   * in TF 2.18 on CPU. The input gradient of such a conv at stride 2 is wrong (it silently corrupted
-   * D's gradients and R1 before this), and at stride 1 it is about 20× slower than the forward
-   * pass (275 ms vs 14 ms at [8,32,32,128]). Slices and Pads have exact, fast gradients to any
-   * order.
-   *
-   * <p>Shapes: {@code [N,H,W,C] → [N,H+pad0+pad1−3,W+pad0+pad1−3,C]}.
-   */
-  private Operand<TFloat32> blur(Operand<TFloat32> x, int pad0, int pad1) {
-    float[] f = Fir.DEFAULT_1D;
-    float sum = 0;
-    for (float v : f) {
-      sum += v;
-    }
-    Operand<TFloat32> p =
-        tf.pad(x, tf.constant(new int[][] {{0, 0}, {pad0, pad1}, {pad0, pad1}, {0, 0}}), tf.constant(0f));
-    int hp = Shapes.dim(p, 1);
-    int wp = Shapes.dim(p, 2);
-    int c = Shapes.dim(p, 3);
-    int ho = hp - f.length + 1;
-    int wo = wp - f.length + 1;
-    Operand<TFloat32> rows = null;
-    for (int u = 0; u < f.length; u++) {
-      Operand<TFloat32> s =
-          tf.math.mul(
-              tf.slice(p, tf.constant(new int[] {0, u, 0, 0}), tf.constant(new int[] {-1, ho, wp, c})),
-              tf.constant(f[u] / sum)); // [N,Ho,Wp,C]
-      rows = rows == null ? s : tf.math.add(rows, s);
-    }
-    Operand<TFloat32> out = null;
-    for (int v = 0; v < f.length; v++) {
-      Operand<TFloat32> s =
-          tf.math.mul(
-              tf.slice(rows, tf.constant(new int[] {0, 0, v, 0}), tf.constant(new int[] {-1, ho, wo, c})),
-              tf.constant(f[v] / sum)); // [N,Ho,Wo,C]
-      out = out == null ? s : tf.math.add(out, s);
-    }
-    return out;
-  }
-
-  /**
-   * Every other row and column, starting at 0 (reshape and slice only: no strided ops).
-   * Shapes: {@code [N,L,L',C] → [N,ceil(L/2),ceil(L'/2),C]}.
-   */
-  private Operand<TFloat32> subsample2x(Operand<TFloat32> x) {
-    int h = Shapes.dim(x, 1);
-    int w = Shapes.dim(x, 2);
-    int c = Shapes.dim(x, 3);
-    if (h % 2 == 1 || w % 2 == 1) {
-      x = tf.pad(x, tf.constant(new int[][] {{0, 0}, {0, h % 2}, {0, w % 2}, {0, 0}}), tf.constant(0f));
-    }
-    int ho = (h + 1) / 2;
-    int wo = (w + 1) / 2;
-    Operand<TFloat32> t = tf.reshape(x, tf.constant(new int[] {-1, ho, 2, wo, 2, c})); // [N,Ho,2,Wo,2,C]
-    t = tf.slice(t, tf.constant(new int[] {0, 0, 0, 0, 0, 0}), tf.constant(new int[] {-1, -1, 1, -1, 1, -1}));
-    return tf.reshape(t, tf.constant(new int[] {-1, ho, wo, c})); // [N,Ho,Wo,C]
   }
 
   public Param weight() {

@@ -5,81 +5,160 @@ import static com.google.common.base.Preconditions.checkArgument;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Constant;
+import org.tensorflow.op.core.Stack;
 import org.tensorflow.types.TFloat32;
 import org.wild3d.tf.Shapes;
 
 /**
  * Separable FIR filtering for anti-aliased resampling (StyleGAN2's upfirdn2d), NHWC.
  *
- * <p>Implemented as a plain single-channel Conv2D on a channel-folded tensor ({@code [N,H,W,C] →
- * [N·C,H,W,1]}), not a depthwise conv: Conv2D's gradients are second-order differentiable in TF's
- * C++ registry (R1 needs that), DepthwiseConv2dNativeBackpropInput's are not.
+ * <p>Built from Pad, Slice, Mul/Add, Stack and Reshape only — never a convolution. The natural
+ * formulation (a single-channel Conv2D on a channel-folded {@code [N·C,H,W,1]} tensor) trips two
+ * oneDNN problems of TF 2.18 on CPU: the input gradient of such a conv at stride 2 is wrong (it
+ * silently corrupted D's gradients and R1), and at stride 1 it is about 20× slower than the forward
+ * pass. Slices and pads have exact, fast gradients to any order (R1 needs the second).
+ *
+ * <p>Filtering is cross-correlation with {@code outer(f,f)/sum(f)²·gain}; StyleGAN's filters are
+ * symmetric, where this equals its convolution.
  */
 public final class Fir {
   private Fir() {}
 
-  /** StyleGAN2's default resampling filter [1,3,3,1] (outer product, normalised to sum 1). */
-  public static float[] DEFAULT_1D = {1f, 3f, 3f, 1f};
+  private static final float[] DEFAULT = {1f, 3f, 3f, 1f};
 
-  /** The 2-D kernel {@code outer(f,f)/sum²·gain} as a [k,k,1,1] Conv2D filter. */
-  static Constant<TFloat32> kernel(Ops tf, float[] f, float gain) {
-    int k = f.length;
-    float sum = 0;
-    for (float v : f) {
-      sum += v;
-    }
-    float[][][][] w = new float[k][k][1][1];
-    for (int i = 0; i < k; i++) {
-      for (int j = 0; j < k; j++) {
-        w[i][j][0][0] = f[i] * f[j] / (sum * sum) * gain;
-      }
-    }
-    return tf.constant(w);
+  /** StyleGAN2's default resampling filter [1,3,3,1] (a copy). */
+  public static float[] defaultFilter() {
+    return DEFAULT.clone();
+  }
+
+  /** Number of taps of {@link #defaultFilter()}. */
+  public static int defaultTaps() {
+    return DEFAULT.length;
   }
 
   /**
-   * Pads, filters and subsamples: {@code x [N,H,W,C]} padded by ({@code padLo}, {@code padHi}) on
-   * both spatial axes, filtered with {@code outer(f,f)·gain}, then strided by {@code down}.
-   * Output: {@code [N, (H+padLo+padHi-k)/down+1, same for W, C]}.
+   * Pads, filters and subsamples: {@code x [N,H,W,C]} padded with zeros by ({@code padLo},
+   * {@code padHi}) on both spatial axes, filtered with {@code outer(f,f)/sum(f)²·gain} (VALID),
+   * then every {@code down}-th row and column kept (down ∈ {1, 2}).
+   * Shapes: {@code [N,H,W,C] → [N,ceil((H+padLo+padHi−k+1)/down),…,C]}.
    */
   public static Operand<TFloat32> filter(
       Ops tf, Operand<TFloat32> x, float[] f, int padLo, int padHi, int down, float gain) {
     Shapes.check("Fir input [N,H,W,C]", x, -1, -1, -1, -1);
-    checkArgument(padLo >= 0 && padHi >= 0 && down >= 1, "Fir: bad pad/down %s %s %s", padLo, padHi, down);
+    checkArgument(
+        padLo >= 0 && padHi >= 0 && (down == 1 || down == 2),
+        "Fir: expected pads >= 0 and down 1 or 2, found %s %s %s",
+        padLo,
+        padHi,
+        down);
+    float sum = 0;
+    for (float v : f) {
+      sum += v;
+    }
+    Operand<TFloat32> p =
+        padLo > 0 || padHi > 0
+            ? tf.pad(
+                x,
+                tf.constant(new int[][] {{0, 0}, {padLo, padHi}, {padLo, padHi}, {0, 0}}),
+                tf.constant(0f))
+            : x;
+    int hp = Shapes.dim(p, 1);
+    int wp = Shapes.dim(p, 2);
+    int c = Shapes.dim(p, 3);
+    int ho = hp - f.length + 1;
+    int wo = wp - f.length + 1;
+    checkArgument(ho > 0 && wo > 0, "Fir: a %s-tap filter needs more than %sx%s padded pixels", f.length, hp, wp);
+    Operand<TFloat32> rows = null;
+    for (int u = 0; u < f.length; u++) {
+      Operand<TFloat32> s =
+          tf.math.mul(
+              tf.slice(p, tf.constant(new int[] {0, u, 0, 0}), tf.constant(new int[] {-1, ho, wp, c})),
+              tf.constant(f[u] / sum)); // [N,Ho,Wp,C]
+      rows = rows == null ? s : tf.math.add(rows, s);
+    }
+    Operand<TFloat32> out = null;
+    for (int v = 0; v < f.length; v++) {
+      Operand<TFloat32> s =
+          tf.math.mul(
+              tf.slice(rows, tf.constant(new int[] {0, 0, v, 0}), tf.constant(new int[] {-1, ho, wo, c})),
+              tf.constant(f[v] / sum * gain)); // [N,Ho,Wo,C]
+      out = out == null ? s : tf.math.add(out, s);
+    }
+    return down == 2 ? subsample2x(tf, out) : out;
+  }
+
+  /**
+   * Every other row and column, starting at 0 (reshape and slice only: no strided ops).
+   * Shapes: {@code [N,L,L',C] → [N,ceil(L/2),ceil(L'/2),C]}.
+   */
+  public static Operand<TFloat32> subsample2x(Ops tf, Operand<TFloat32> x) {
     int h = Shapes.dim(x, 1);
     int w = Shapes.dim(x, 2);
     int c = Shapes.dim(x, 3);
-    Operand<TFloat32> t = tf.linalg.transpose(x, tf.constant(new int[] {0, 3, 1, 2})); // [N,C,H,W]
-    t = tf.reshape(t, tf.constant(new int[] {-1, h, w, 1})); // [N·C,H,W,1]
-    if (padLo > 0 || padHi > 0) {
-      t =
-          tf.pad(
-              t,
-              tf.constant(new int[][] {{0, 0}, {padLo, padHi}, {padLo, padHi}, {0, 0}}),
-              tf.constant(0f));
+    if (h % 2 == 1 || w % 2 == 1) {
+      x = tf.pad(x, tf.constant(new int[][] {{0, 0}, {0, h % 2}, {0, w % 2}, {0, 0}}), tf.constant(0f));
     }
-    t =
-        tf.nn.conv2d(
-            t, kernel(tf, f, gain), List.of(1L, (long) down, (long) down, 1L), "VALID"); // [N·C,Ho,Wo,1]
-    int ho = (h + padLo + padHi - f.length) / down + 1;
-    int wo = (w + padLo + padHi - f.length) / down + 1;
-    t = tf.reshape(t, tf.constant(new int[] {-1, c, ho, wo})); // [N,C,Ho,Wo]
-    return tf.linalg.transpose(t, tf.constant(new int[] {0, 2, 3, 1})); // [N,Ho,Wo,C]
+    int ho = (h + 1) / 2;
+    int wo = (w + 1) / 2;
+    Operand<TFloat32> t = tf.reshape(x, tf.constant(new int[] {-1, ho, 2, wo, 2, c})); // [N,Ho,2,Wo,2,C]
+    t = tf.slice(t, tf.constant(new int[] {0, 0, 0, 0, 0, 0}), tf.constant(new int[] {-1, -1, 1, -1, 1, -1}));
+    return tf.reshape(t, tf.constant(new int[] {-1, ho, wo, c})); // [N,Ho,Wo,C]
   }
 
   /** 2× anti-aliased downsampling. Shapes: {@code [N,H,W,C] → [N,H/2,W/2,C]}. */
   public static Operand<TFloat32> downsample2x(Ops tf, Operand<TFloat32> x) {
-    int p = DEFAULT_1D.length - 2;
-    return filter(tf, x, DEFAULT_1D, (p + 1) / 2, p / 2, 2, 1f);
+    int p = DEFAULT.length - 2;
+    return filter(tf, x, DEFAULT, (p + 1) / 2, p / 2, 2, 1f);
   }
 
   /**
-   * 2× upsampling by zero insertion and FIR interpolation (gain 4 keeps the mean).
-   * Shapes: {@code [N,H,W,C] → [N,2H,2W,C]}.
+   * 2× upsampling with the [1,3,3,1] filter — zero insertion, pad (2,1), filter with gain 4, as
+   * upfirdn2d — computed in polyphase form along each spatial axis (zero padding outside):
+   *
+   * <pre>out[2i] = ¼·x[i−1] + ¾·x[i],   out[2i+1] = ¾·x[i] + ¼·x[i+1]</pre>
+   *
+   * Shapes: {@code [N,H,W,C] → [N,2H,2W,C]} (H, W, C static).
    */
   public static Operand<TFloat32> upsample2x(Ops tf, Operand<TFloat32> x) {
     Shapes.check("Fir.upsample2x input [N,H,W,C]", x, -1, -1, -1, -1);
+    Shapes.dim(x, 1);
+    Shapes.dim(x, 2);
+    Shapes.dim(x, 3);
+    return upsampleAxis(tf, upsampleAxis(tf, x, 1), 2);
+  }
+
+  /** Polyphase 2× upsampling along spatial axis {@code axis} (1 = H, 2 = W). */
+  private static Operand<TFloat32> upsampleAxis(Ops tf, Operand<TFloat32> x, int axis) {
+    int n = Shapes.dim(x, axis);
+    int[][] pad = new int[4][2];
+    pad[axis] = new int[] {1, 1};
+    Operand<TFloat32> xp = tf.pad(x, tf.constant(pad), tf.constant(0f)); // n+2 along axis
+    int[] size = {-1, -1, -1, -1};
+    size[axis] = n;
+    Operand<TFloat32> prev = tf.slice(xp, tf.constant(begin(axis, 0)), tf.constant(size));
+    Operand<TFloat32> cur = tf.slice(xp, tf.constant(begin(axis, 1)), tf.constant(size));
+    Operand<TFloat32> next = tf.slice(xp, tf.constant(begin(axis, 2)), tf.constant(size));
+    Operand<TFloat32> c = tf.math.mul(cur, tf.constant(0.75f));
+    Operand<TFloat32> even = tf.math.add(c, tf.math.mul(prev, tf.constant(0.25f)));
+    Operand<TFloat32> odd = tf.math.add(c, tf.math.mul(next, tf.constant(0.25f)));
+    // axis 1: [N,H,2,W,C] -> [N,2H,W,C]; axis 2: [N,H,W,2,C] -> [N,H,2W,C]
+    Operand<TFloat32> st = tf.stack(List.of(even, odd), Stack.axis((long) axis + 1));
+    int[] out = {-1, Shapes.dim(x, 1), Shapes.dim(x, 2), Shapes.dim(x, 3)};
+    out[axis] = 2 * n;
+    return tf.reshape(st, tf.constant(out));
+  }
+
+  private static int[] begin(int axis, int offset) {
+    int[] b = new int[4];
+    b[axis] = offset;
+    return b;
+  }
+
+  /**
+   * Zero insertion: x at even positions, zeros after each (upfirdn2d's upsampling before its
+   * filter). Shapes: {@code [N,H,W,C] → [N,2H,2W,C]}.
+   */
+  static Operand<TFloat32> zeroInsert2x(Ops tf, Operand<TFloat32> x) {
     int h = Shapes.dim(x, 1);
     int w = Shapes.dim(x, 2);
     int c = Shapes.dim(x, 3);
@@ -89,9 +168,6 @@ public final class Fir {
             t,
             tf.constant(new int[][] {{0, 0}, {0, 0}, {0, 1}, {0, 0}, {0, 1}, {0, 0}}),
             tf.constant(0f)); // [N,H,2,W,2,C]
-    t = tf.reshape(t, tf.constant(new int[] {-1, 2 * h, 2 * w, c})); // zeros at odd positions
-    int k = DEFAULT_1D.length;
-    int p = k - 2;
-    return filter(tf, t, DEFAULT_1D, (p + 1) / 2 + 1, p / 2, 1, 4f);
+    return tf.reshape(t, tf.constant(new int[] {-1, 2 * h, 2 * w, c}));
   }
 }

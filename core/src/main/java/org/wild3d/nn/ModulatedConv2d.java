@@ -25,9 +25,9 @@ import org.wild3d.tf.Shapes;
  * The demodulation sum is computed as {@code matmul(s², Σ_{kh,kw} (w·g)²)} (no per-sample weight
  * tensor is ever built).
  *
- * <p>Upsampling (up = 2) is StyleGAN2's {@code upsample2d} (zero insertion + [1,3,3,1] FIR, the
- * same numbers as {@link Fir#upsample2x}, computed by the faster {@link PolyphaseUpsample}) applied
- * to the modulated input, followed by the "SAME" 3×3 convolution at the doubled resolution. StyleGAN2 does a stride-2 transposed convolution followed by the FIR blur;
+ * <p>Upsampling (up = 2) is StyleGAN2's {@code upsample2d} (zero insertion + [1,3,3,1] FIR,
+ * {@link Fir#upsample2x}) applied to the modulated input, followed by the "SAME" 3×3 convolution
+ * at the doubled resolution. StyleGAN2 does a stride-2 transposed convolution followed by the FIR blur;
  * both are linear and shift-invariant, so they differ only in the border pixels and by a flip of
  * the (learned) kernel. Costs are equal: both convolve at the output resolution.
  *
@@ -149,7 +149,7 @@ public final class ModulatedConv2d {
    *
    * @param demodulate multiply by {@code rsqrt(Σ_{kh,kw,in}(weight·s)² + 1e-8)} per sample and
    *     output channel
-   * @param up 1, or 2 for 2× [1,3,3,1] upsampling ({@link PolyphaseUpsample}) before the
+   * @param up 1, or 2 for 2× [1,3,3,1] upsampling ({@link Fir#upsample2x}) before the
    *     convolution
    */
   public static Operand<TFloat32> modulatedConv(
@@ -168,7 +168,7 @@ public final class ModulatedConv2d {
     Operand<TFloat32> s4 = tf.reshape(styles, tf.constant(new int[] {-1, 1, 1, in})); // [N,1,1,in]
     Operand<TFloat32> xs = tf.math.mul(x, s4); // [N,H,W,in]
     if (up == 2) {
-      xs = PolyphaseUpsample.upsample2x(tf, xs); // [N,2H,2W,in]
+      xs = Fir.upsample2x(tf, xs); // [N,2H,2W,in]
     }
     Operand<TFloat32> y = tf.nn.conv2d(xs, weight, List.of(1L, 1L, 1L, 1L), "SAME"); // [N,H',W',out]
     if (demodulate) {

@@ -13,7 +13,7 @@ import org.wild3d.nn.ModulatedConv2d;
 import org.wild3d.nn.Noise;
 import org.wild3d.nn.Param;
 import org.wild3d.nn.Params;
-import org.wild3d.nn.PolyphaseUpsample;
+import org.wild3d.nn.Fir;
 import org.wild3d.tf.Shapes;
 
 /**
@@ -34,7 +34,7 @@ final class SynthesisBlock {
    * @param outChannels channels of the block's convolutions
    * @param wDim Wd, the latent size
    * @param up true = conv0 upsamples 2× and the image skip is upsampled with the [1,3,3,1] filter
-   *     ({@link PolyphaseUpsample}, equal to {@code Fir.upsample2x})
+   *     ({@link Fir#upsample2x})
    * @param imgChannels C, ToRGB output channels
    * @param useNoise per-pixel noise inputs in the convs; false = none
    * @param convClamp clamp of every conv/ToRGB output; 0 = off
@@ -129,7 +129,7 @@ final class SynthesisBlock {
     if (img != null) {
       Shapes.check("synthesis block input img [N,H,W,C]", img, -1, rin, rin, spec.imgChannels());
       if (spec.up()) {
-        img = PolyphaseUpsample.upsample2x(tf, img); // [N,r,r,C], = Fir.upsample2x
+        img = Fir.upsample2x(tf, img); // [N,r,r,C]
       }
       rgb = tf.math.add(img, rgb);
     }

@@ -20,6 +20,7 @@ import org.wild3d.camera.Cameras;
 import org.wild3d.config.Experiment;
 import org.wild3d.tf.FlopCounter;
 import org.wild3d.tf.MatMulPeak;
+import org.wild3d.tf.OpProfile;
 import org.wild3d.tf.Sessions;
 
 /**
@@ -51,6 +52,15 @@ public final class Bench {
    * @param peakSize n of the n×n MatMul peak measurement; 0 skips it
    */
   public static Report run(Experiment cfg, int warmup, int repeats, int peakSize, PrintWriter out) {
+    return run(cfg, warmup, repeats, peakSize, 0, out);
+  }
+
+  /**
+   * As {@link #run(Experiment, int, int, int, PrintWriter)}, and with {@code profileTop > 0} also
+   * prints where the G and D main steps spend their time (top op types and modules).
+   */
+  public static Report run(
+      Experiment cfg, int warmup, int repeats, int peakSize, int profileTop, PrintWriter out) {
     int threads = cfg.getTrain().getThreads();
     out.printf(
         Locale.ROOT,
@@ -184,6 +194,11 @@ public final class Bench {
             gflop,
             gflop / main,
             peak > 0 ? String.format(Locale.ROOT, " (%.0f%% of MatMul peak)", 100 * gflop / main / peak) : "");
+        if (profileTop > 0) {
+          OpProfile.run(fakes.get().addTarget(gg.gMain)).print(out, "profile of the G main step", profileTop);
+          OpProfile.run(fakes.get().feed(gg.real, real).feed(gg.cReal, cr).addTarget(gg.dMain))
+              .print(out, "profile of the D main step", profileTop);
+        }
         return new Report(build, peak, timings, nv / main, main, gflop);
       }
     }

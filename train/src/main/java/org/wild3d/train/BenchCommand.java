@@ -34,10 +34,17 @@ public final class BenchCommand implements Callable<Integer> {
   int peakSize;
 
 
+  @Option(
+      names = "--profile",
+      paramLabel = "N",
+      defaultValue = "0",
+      description = "Also print the N most expensive op types and modules of the G and D main steps (TF step stats).")
+  int profile;
+
   @Override
   public Integer call() {
     LoadedConfig loaded = config.load();
-    Bench.run(loaded.resolved(), warmup, repeats, peakSize, spec.commandLine().getOut());
+    Bench.run(loaded.resolved(), warmup, repeats, peakSize, profile, spec.commandLine().getOut());
     return 0;
   }
 }

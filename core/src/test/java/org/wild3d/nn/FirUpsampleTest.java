@@ -17,7 +17,7 @@ import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 import org.wild3d.tf.Grads;
 
-class PolyphaseUpsampleTest {
+class FirUpsampleTest {
   private static double maxAbsDiff(float[] a, float[] b) {
     assertThat(a).hasSameSizeAs(b);
     double m = 0;
@@ -27,9 +27,12 @@ class PolyphaseUpsampleTest {
     return m;
   }
 
-  /** Same values and same input gradient as Fir.upsample2x (the upfirdn2d formulation). */
+  /**
+   * The polyphase upsampling has the same values and input gradient as upfirdn2d's formulation:
+   * zero insertion, pad (2,1), [1,3,3,1] filter with gain 4.
+   */
   @Test
-  void equalsFirUpsample2xForwardAndBackward() {
+  void polyphaseEqualsZeroInsertionAndFilterForwardAndBackward() {
     int n = 2;
     int h = 5;
     int w = 6;
@@ -39,8 +42,8 @@ class PolyphaseUpsampleTest {
         TFloat32 xt = tensor(gaussian(1, n * h * w * c, 1), n, h, w, c)) {
       Ops tf = Ops.create(g);
       var x = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, h, w, c)));
-      Operand<TFloat32> fast = PolyphaseUpsample.upsample2x(tf, x);
-      Operand<TFloat32> ref = Fir.upsample2x(tf, x);
+      Operand<TFloat32> fast = Fir.upsample2x(tf, x);
+      Operand<TFloat32> ref = Fir.filter(tf, Fir.zeroInsert2x(tf, x), Fir.defaultFilter(), 2, 1, 1, 4f);
       assertThat(fast.shape().asArray()).containsExactly(-1, 2 * h, 2 * w, c);
       float[] a = fetch(s, fast, feeds(x, xt));
       float[] b = fetch(s, ref, feeds(x, xt));
