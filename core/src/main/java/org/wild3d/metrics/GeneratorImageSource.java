@@ -32,24 +32,50 @@ public final class GeneratorImageSource implements ImageSource {
     checkArgument(classCounts.length == snapshot.numClasses(),
         "class frequencies: expected %s classes (model.num_classes), found %s (the dataset does"
             + " not match the run's model)", snapshot.numClasses(), classCounts.length);
+    this.snapshot = snapshot;
+    this.cumulative = cumulative(classCounts);
+    this.psi = truncationPsi;
+    SplittableRandom root = new SplittableRandom(seed);
+    this.latents = root.split();
+    this.classes = root.split();
+    this.cameras = new CameraSampler(snapshot.config().getCamera(), root.nextLong());
+  }
+
+  private static double[] cumulative(int[] classCounts) {
     long total = 0;
     for (int c : classCounts) {
       checkArgument(c >= 0, "class count: expected >= 0, found %s", c);
       total += c;
     }
     checkArgument(total > 0, "class frequencies: expected a positive total, found 0");
-    this.snapshot = snapshot;
-    this.cumulative = new double[classCounts.length];
+    double[] out = new double[classCounts.length];
     double acc = 0;
     for (int k = 0; k < classCounts.length; k++) {
       acc += classCounts[k];
-      cumulative[k] = acc / total;
+      out[k] = acc / total;
     }
-    this.psi = truncationPsi;
-    SplittableRandom root = new SplittableRandom(seed);
-    this.latents = root.split();
-    this.classes = root.split();
-    this.cameras = new CameraSampler(snapshot.config().getCamera(), root.nextLong());
+    return out;
+  }
+
+  /** A class drawn with the frequencies of {@code cumulative}. */
+  private static int draw(double[] cumulative, SplittableRandom r) {
+    double u = r.nextDouble();
+    int k = 0;
+    while (k < cumulative.length - 1 && (u >= cumulative[k] || cumulative[k] == 0)) {
+      k++;
+    }
+    return k;
+  }
+
+  /** Observed frequencies of {@code n} classes drawn as this source draws them (for tests). */
+  static double[] classFrequencies(int[] classCounts, long seed, int n) {
+    double[] cum = cumulative(classCounts);
+    SplittableRandom r = new SplittableRandom(seed);
+    double[] f = new double[classCounts.length];
+    for (int i = 0; i < n; i++) {
+      f[draw(cum, r)] += 1.0 / n;
+    }
+    return f;
   }
 
   /** N(0,1) by Box–Muller (one value per call, deterministic). */
@@ -68,12 +94,7 @@ public final class GeneratorImageSource implements ImageSource {
     }
     int[] c = new int[max];
     for (int i = 0; i < max; i++) {
-      double u = classes.nextDouble();
-      int k = 0;
-      while (k < cumulative.length - 1 && u >= cumulative[k]) {
-        k++;
-      }
-      c[i] = k;
+      c[i] = draw(cumulative, classes);
     }
     Camera[] cams = cameras.sample(max);
     Snapshot.Generated g = snapshot.generate(z, c, cams, psi);
