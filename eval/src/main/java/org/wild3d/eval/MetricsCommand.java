@@ -1,6 +1,7 @@
 package org.wild3d.eval;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -73,7 +74,8 @@ final class MetricsCommand implements Callable<Integer> {
     Path run;
 
     @Option(names = "--dataset", paramLabel = "PATH",
-        description = "A dataset folder/zip to compare (with --against or --split).")
+        description = "A dataset folder/zip to compare (with --against or --split); a .pbtxt"
+            + " config file means its data source, like --config.")
     Path dataset;
 
     @Option(names = "--config", paramLabel = "FILE",
@@ -143,6 +145,11 @@ final class MetricsCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--checkpoint: expected --run, found none");
     }
     PrintWriter log = spec.commandLine().getErr();
+    if (target.dataset != null && Files.isRegularFile(target.dataset)
+        && target.dataset.getFileName().toString().endsWith(".pbtxt")) {
+      target.config = target.dataset;
+      target.dataset = null;
+    }
     Experiment cfg = datasetMode
         ? (target.config != null ? ConfigLoader.load(target.config, List.of()).resolved() : null)
         : Configs.readResolved(target.run);

@@ -80,10 +80,22 @@ class MetricsDatasetCommandTest {
     // Same classifier (trained once, then read from the cache) for both.
     assertThat(far.featureNetwork()).startsWith("cls-").isEqualTo(same.featureNetwork());
     assertThat(err.toString()).containsOnlyOnce("training the _cls feature network");
+    System.out.printf("fid300_cls split halves %.3f, against colour-shifted copy %.3f%n",
+        same.value(), far.value());
     assertThat(same.value()).isBetween(0.0, 10.0);
     assertThat(far.value()).isGreaterThan(10 * same.value()).isGreaterThan(20.0);
     assertThat(out.toString()).contains("fid300_cls", same.featureNetwork());
     assertThat(err.toString()).contains("generated features: 300 images in", "img/s");
+    // The same dataset named by a config's data source: same halves, same classifier, same value.
+    Path cfg = Files.writeString(dir.resolve("data.pbtxt"), "data { path: \""
+        + shapes.toString().replace("\\", "\\\\")
+        + "\" resolution: 16 } render { resolution: 16 }");
+    for (String opt : List.of("--config", "--dataset")) {
+      assertThat(run("metrics", opt, cfg.toString(), "--split", "--metrics", "fid300_cls",
+          "--cache-dir", cache.toString(), "--classifier-steps", "150", "--out",
+          dir.resolve(opt + ".jsonl").toString())).as(err.toString()).isZero();
+      assertThat(only(dir.resolve(opt + ".jsonl")).value()).isEqualTo(same.value());
+    }
   }
 
   @Test
