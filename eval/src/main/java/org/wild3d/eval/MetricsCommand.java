@@ -218,7 +218,7 @@ final class MetricsCommand implements Callable<Integer> {
         int[] counts = ds.numClasses() <= 1 ? new int[] {1} : ds.classCounts();
         var ckpt = snap.checkpoint();
         Map<String, String> prov = new LinkedHashMap<>();
-        prov.put("checkpoint", ckpt.dir().toString());
+        prov.put("checkpoint", ckpt.dir().toAbsolutePath().normalize().toString());
         prov.put("step", Long.toString(ckpt.manifest().step()));
         prov.put("kimg", Double.toString(ckpt.manifest().kimg()));
         prov.put("config_hash", ckpt.manifest().configHash());
