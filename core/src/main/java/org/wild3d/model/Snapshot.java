@@ -44,6 +44,7 @@ public final class Snapshot implements AutoCloseable {
    * Generated images, flattened NHWC.
    *
    * @param images {@code [N,H,W,3]} in [−1,1]
+   * @param size N
    * @param depth {@code [N,r,r,1]} expected depth of the neural rendering
    * @param opacity {@code [N,r,r,1]} accumulated opacity of the neural rendering
    * @param resolution H = W
