@@ -1,0 +1,132 @@
+package org.wild3d.model;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.wild3d.Version;
+import org.wild3d.camera.Camera;
+import org.wild3d.camera.Cameras;
+import org.wild3d.checkpoint.CheckpointManager;
+import org.wild3d.checkpoint.Manifest;
+import org.wild3d.config.ConfigLoader;
+import org.wild3d.config.Configs;
+import org.wild3d.config.Experiment;
+import org.wild3d.config.LoadedConfig;
+import org.wild3d.nn.Noise;
+import org.wild3d.nn.Params;
+
+/**
+ * Tiny run directories for tests: a resolved config and a checkpoint written by a training-like
+ * graph (generator {@code G}, EMA generator {@code G_ema} with weights of another seed than a fresh
+ * build, a non-zero {@code w_avg}, and an unrelated variable), in seconds.
+ */
+public final class TinyRuns {
+  private TinyRuns() {}
+
+  /** A 16² model on the shapes generator (3 classes, 4 images each) cached under {@code cache}. */
+  public static LoadedConfig config(Path cache, String extra) {
+    List<String> o = new ArrayList<>();
+    o.add("""
+        seed: 7
+        model {
+          num_classes: 3
+          mapping { z_dim: 16 w_dim: 16 num_layers: 2 }
+          synthesis { channel_base: 256 channel_max: 16 extra_blocks: 1 }
+          triplane { resolution: 16 channels: 4 }
+          decoder { hidden_dim: 16 }
+          discriminator { channel_base: 256 channel_max: 16 mbstd_group_size: 2 mapping_layers: 2 }
+        }
+        render { resolution: 16 samples_stratified: 6 samples_importance: 6 }
+        data { resolution: 16 shapes { classes: "sphere" classes: "cube" classes: "torus"
+               images_per_class: 4 } cache_dir: "%s" }
+        eval { batch_size: 8 }
+        """.formatted(cache.toString().replace("\\", "\\\\")));
+    if (!extra.isEmpty()) {
+      o.add(extra);
+    }
+    return ConfigLoader.loadDefault(o);
+  }
+
+  /** Fixed inputs: latents of {@code n} scenes, classes {@code i mod K}, orbit cameras. */
+  public record Inputs(float[] z, int[] classes, Camera[] cameras) {
+    public static Inputs of(Experiment cfg, int n) {
+      int zDim = cfg.getModel().getMapping().getZDim();
+      java.util.SplittableRandom r = new java.util.SplittableRandom(99);
+      float[] z = new float[n * zDim];
+      for (int i = 0; i < z.length; i++) {
+        z[i] = (float) (r.nextDouble() * 2 - 1);
+      }
+      int[] c = new int[n];
+      for (int i = 0; i < n; i++) {
+        c[i] = i % Math.max(1, cfg.getModel().getNumClasses());
+      }
+      return new Inputs(z, c, org.wild3d.camera.CameraSampler.orbit(cfg.getCamera(), n, 1.2));
+    }
+  }
+
+  /**
+   * Writes {@code cfg}'s run configs into {@code run} and a checkpoint at {@code step} from a
+   * training-like graph; returns {@code G_ema}'s images of {@code inputs} at ψ = {@code psi} as
+   * computed in that graph, flattened NHWC.
+   */
+  public static float[] writeRun(Path run, LoadedConfig loaded, long step, Inputs inputs,
+      float psi) {
+    Experiment cfg = loaded.resolved();
+    try {
+      java.nio.file.Files.createDirectories(run);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    Configs.writeRunConfigs(run, loaded);
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      Params gp = new Params(cfg.getSeed());
+      new Generator3D(tf, gp, cfg, "G");
+      Generator3D ema = new Generator3D(tf, new Params(cfg.getSeed() + 1000), cfg, "G_ema");
+      new Params(3).normal(tf.withSubScope("D"), "unrelated", Shape.of(5, 5), 1f);
+      int zDim = cfg.getModel().getMapping().getZDim();
+      Placeholder<TFloat32> z = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, zDim)));
+      Placeholder<TInt32> c = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
+      Placeholder<TFloat32> c2w = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 4, 4)));
+      Placeholder<TFloat32> k = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 3, 3)));
+      Placeholder<TFloat32> p = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+      var mapped = ema.map(z, c, p);
+      Op updateWAvg = mapped.updateWAvg();
+      Operand<TFloat32> image =
+          ema.synthesize(mapped.ws(), c2w, k, 1, Noise.constant(), null).image();
+      int n = inputs.classes().length;
+      try (Session s = new Session(g);
+          TFloat32 zt = TFloat32.tensorOf(Shape.of(n, zDim), DataBuffers.of(inputs.z(), true, false));
+          TInt32 ct = TInt32.vectorOf(inputs.classes());
+          TFloat32 pt = TFloat32.scalarOf(psi);
+          Cameras.Batch cams = Cameras.toTensors(inputs.cameras())) {
+        for (int i = 0; i < 3; i++) { // w_avg moves away from its initial zeros
+          s.runner().feed(z, zt).feed(c, ct).addTarget(updateWAvg).run();
+        }
+        float[] out;
+        try (Result r = s.runner().feed(z, zt).feed(c, ct).feed(p, pt).feed(c2w, cams.cam2world())
+            .feed(k, cams.intrinsics()).fetch(image).run()) {
+          TFloat32 t = (TFloat32) r.get(0);
+          out = new float[(int) t.size()];
+          t.copyTo(DataBuffers.of(out, false, false));
+        }
+        new CheckpointManager(run.resolve("checkpoints"), 5).save(s, new Manifest(step,
+            step * 0.008, cfg.getSeed(), Configs.hash(cfg), Configs.architectureHash(cfg),
+            Version.get(), Map.of()));
+        return out;
+      }
+    }
+  }
+}
