@@ -167,21 +167,21 @@ class MainTest {
 
   @Test
   void subcommandsCanBeAdded() {
-    @CommandLine.Command(name = "bench")
-    class Bench implements Runnable {
+    @CommandLine.Command(name = "probe")
+    class Probe implements Runnable {
       @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
       @Override
       public void run() {
-        spec.commandLine().getOut().println("benched");
+        spec.commandLine().getOut().println("probed");
       }
     }
     CommandLine cl = Main.commandLine();
-    cl.addSubcommand(new Bench());
+    cl.addSubcommand(new Probe());
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
-    assertThat(cl.execute("bench")).isZero();
-    assertThat(out.toString()).isEqualTo("benched\n");
-    assertThat(cl.execute("bench", "--help")).isZero();
+    assertThat(cl.execute("probe")).isZero();
+    assertThat(out.toString()).isEqualTo("probed\n");
+    assertThat(cl.execute("probe", "--help")).isZero();
   }
 }

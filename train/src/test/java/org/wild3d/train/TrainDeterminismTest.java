@@ -80,14 +80,17 @@ class TrainDeterminismTest {
 
   @Test
   void sameSeedRunsAreBitIdenticalAndRestoreIsExact() throws Exception {
-    List<String> ov = TinyTraining.overrides(dir.resolve("cache"), "train { total_kimg: 0.008 }");
-    Path a = train(dir.resolve("a"), ov); // 2 steps, one checkpoint at step 2
+    // One step (2 scenes x 2 views = 4 images) with every phase: G, density reg, D, R1, EMA.
+    List<String> ov =
+        TinyTraining.overrides(dir.resolve("cache"), "train { total_kimg: 0.004 kimg_per_tick: 0.004 }");
+    Path a = train(dir.resolve("a"), ov);
     Path b = train(dir.resolve("b"), ov);
     Experiment cfg = Configs.readResolved(a);
-    CheckpointManager.Checkpoint ck = at(a, 2);
+    CheckpointManager.Checkpoint ck = at(a, 1);
     Path resaved = dir.resolve("resaved").resolve("variables");
     Map<String, float[]> init;
     Map<String, float[]> restored;
+    Map<String, float[]> other;
     try (Graph graph = new Graph()) {
       new GanGraph(graph, cfg);
       try (Session fresh = Sessions.create(graph, 1)) {
@@ -99,15 +102,19 @@ class TrainDeterminismTest {
         Files.createDirectories(resaved.getParent());
         s.save(resaved.toString());
       }
+      try (Session s = Sessions.create(graph, 1)) {
+        CheckpointManager.restore(s, at(b, 1), Configs.architectureHash(cfg));
+        other = CheckpointValues.fetchAll(graph, s);
+      }
     }
     assertThat(restored).hasSizeGreaterThan(50);
-    // Two steps of Adam moved most trainables and slots away from their initial values (so the
+    // A step of Adam moved most trainables and slots away from their initial values (so the
     // equalities below are not vacuous), and a restore silently followed by the initialisers
     // would leave none changed.
     assertThat(CheckpointValues.differing(init, restored).size()).isGreaterThan(init.size() / 2);
     // Same seed, same config: every variable (G, G_ema, D, Adam moments and beta powers, w_avg)
     // is bit-identical.
-    assertThat(CheckpointValues.differing(restored, CheckpointValues.read(cfg, at(b, 2)))).isEmpty();
+    assertThat(CheckpointValues.differing(restored, other)).isEmpty();
     // Saving the restored session again writes the very same bytes: restore is exact.
     assertThat(Files.readAllBytes(Path.of(resaved + ".data-00000-of-00001")))
         .isEqualTo(Files.readAllBytes(Path.of(ck.prefix() + ".data-00000-of-00001")));
@@ -116,18 +123,22 @@ class TrainDeterminismTest {
   @Test
   @Tag("slow")
   void resumingThenTrainingKStepsEqualsTheUninterruptedRun() throws Exception {
-    Path a = train(dir.resolve("a"), TinyTraining.overrides(dir.resolve("cache"), "train { total_kimg: 0.016 }"));
-    Experiment cfg = Configs.readResolved(a); // 4 steps, checkpoints at steps 2 and 4
+    // 6 steps of 4 images, checkpoints at steps 2, 4 and 6.
+    Path a = train(dir.resolve("a"), TinyTraining.overrides(dir.resolve("cache"), "train { total_kimg: 0.024 }"));
+    Experiment cfg = Configs.readResolved(a);
     Map<String, float[]> a2 = CheckpointValues.read(cfg, at(a, 2));
-    Map<String, float[]> a4 = CheckpointValues.read(cfg, at(a, 4));
-    assertThat(CheckpointValues.differing(a2, a4)).hasSizeGreaterThan(a2.size() / 2);
+    Map<String, float[]> a6 = CheckpointValues.read(cfg, at(a, 6));
+    assertThat(CheckpointValues.differing(a2, a6)).hasSizeGreaterThan(a2.size() / 2);
 
-    // A copy of run a without its step-4 checkpoint, resumed: 2 more steps from step 2.
+    // A copy of run a without its step-4 and step-6 checkpoints, resumed: 4 more steps from step
+    // 2, crossing a tick, a snapshot and the lazy density regulariser (step 4).
     Path c = dir.resolve("c").resolve(a.getFileName().toString());
     copyTree(a, c);
     deleteTree(at(c, 4).dir());
+    deleteTree(at(c, 6).dir());
     String log = resume(c);
     assertThat(log).contains("resumed from").contains("step 2,");
-    assertThat(CheckpointValues.differing(a4, CheckpointValues.read(cfg, at(c, 4)))).isEmpty();
+    assertThat(CheckpointValues.differing(CheckpointValues.read(cfg, at(a, 4)), CheckpointValues.read(cfg, at(c, 4)))).isEmpty();
+    assertThat(CheckpointValues.differing(a6, CheckpointValues.read(cfg, at(c, 6)))).isEmpty();
   }
 }
