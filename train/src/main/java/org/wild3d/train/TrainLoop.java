@@ -85,6 +85,62 @@ public final class TrainLoop implements TrainJob {
     return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
   }
 
+  /** The per-(seed, step, phase) random stream of a step's phase: resume reproduces it exactly. */
+  static SplittableRandom rng(long seed, long stepIndex, int phase) {
+    long mix = seed * 0x9E3779B97F4A7C15L ^ (stepIndex * 31 + phase) * 0xC2B2AE3D27D4EB4FL;
+    return new SplittableRandom(mix);
+  }
+
+  /**
+   * The generator inputs of one phase: {@code n} latents, classes drawn like the dataset's labels,
+   * {@code n·v} cameras from the whole-sphere prior (scene-major) and the TF seed {@code (seed,
+   * tfSeed)}.
+   */
+  static Inputs inputs(Experiment cfg, Dataset ds, int n, int v, SplittableRandom r, long tfSeed) {
+    int zDim = cfg.getModel().getMapping().getZDim();
+    TFloat32 z = TFloat32.tensorOf(Shape.of(n, zDim));
+    int[] cls = new int[n];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < zDim; j++) {
+        z.setFloat((float) gaussian(r), i, j);
+      }
+      cls[i] = ds.classOf(r.nextInt(ds.size()));
+    }
+    Camera[] cams = new CameraSampler(cfg.getCamera(), r.nextLong()).sample(n * v);
+    return new Inputs(z, TInt32.vectorOf(cls), Cameras.toTensors(cams), TInt64.vectorOf(cfg.getSeed(), tfSeed));
+  }
+
+  /** The fed generator inputs of one phase; see {@link #inputs}. */
+  static final class Inputs implements AutoCloseable {
+    final TFloat32 z;
+    final TInt32 c;
+    final Cameras.Batch cams;
+    final TInt64 seed;
+
+    Inputs(TFloat32 z, TInt32 c, Cameras.Batch cams, TInt64 seed) {
+      this.z = z;
+      this.c = c;
+      this.cams = cams;
+      this.seed = seed;
+    }
+
+    Session.Runner feed(Session.Runner r, GanGraph gg) {
+      return r.feed(gg.z, z)
+          .feed(gg.cFake, c)
+          .feed(gg.cam2world, cams.cam2world())
+          .feed(gg.intrinsics, cams.intrinsics())
+          .feed(gg.seed, seed);
+    }
+
+    @Override
+    public void close() {
+      z.close();
+      c.close();
+      cams.close();
+      seed.close();
+    }
+  }
+
   private static void checkDataset(Dataset ds, Experiment cfg, int res) {
     if (ds.resolution() != res) {
       throw new DataException(
@@ -225,12 +281,12 @@ public final class TrainLoop implements TrainJob {
       // G phase: its own latents, classes and cameras.
       SplittableRandom rg = rng(step, 0);
       try (Inputs in = inputs(rg, step * 4)) {
-        var r = in.feed(s.runner()).addTarget(gg.gMain).fetch(gg.lossGMain);
+        var r = in.feed(s.runner(), gg).addTarget(gg.gMain).fetch(gg.lossGMain);
         try (Result res = r.run()) {
           losses.put("G", scalar(res, 0));
         }
         if (gg.gReg != null && step % t.getDensityRegInterval() == 0) {
-          try (Result res = in.feed(s.runner()).addTarget(gg.gReg).fetch(gg.lossDensity).run()) {
+          try (Result res = in.feed(s.runner(), gg).addTarget(gg.gReg).fetch(gg.lossDensity).run()) {
             losses.put("G_density", scalar(res, 0));
           }
         }
@@ -241,7 +297,7 @@ public final class TrainLoop implements TrainJob {
           TFloat32 x = real.imagesTensor();
           TInt32 c = real.classesTensor()) {
         var r =
-            in.feed(s.runner())
+            in.feed(s.runner(), gg)
                 .feed(gg.real, x)
                 .feed(gg.cReal, c)
                 .addTarget(gg.dMain)
@@ -286,55 +342,12 @@ public final class TrainLoop implements TrainJob {
       return losses;
     }
 
-    /** The per-(seed, step, phase) random stream: resume reproduces it exactly. */
     SplittableRandom rng(long stepIndex, int phase) {
-      long mix = cfg.getSeed() * 0x9E3779B97F4A7C15L ^ (stepIndex * 31 + phase) * 0xC2B2AE3D27D4EB4FL;
-      return new SplittableRandom(mix);
+      return TrainLoop.rng(cfg.getSeed(), stepIndex, phase);
     }
 
-    /** Latents, classes (drawn like the dataset's labels), cameras and TF seed for one phase. */
     Inputs inputs(SplittableRandom r, long tfSeed) {
-      TFloat32 z = TFloat32.tensorOf(Shape.of(n, zDim));
-      int[] cls = new int[n];
-      for (int i = 0; i < n; i++) {
-        for (int j = 0; j < zDim; j++) {
-          z.setFloat((float) gaussian(r), i, j);
-        }
-        cls[i] = ds.classOf(r.nextInt(ds.size()));
-      }
-      Camera[] cams = new CameraSampler(cfg.getCamera(), r.nextLong()).sample(n * v);
-      return new Inputs(z, TInt32.vectorOf(cls), Cameras.toTensors(cams), TInt64.vectorOf(cfg.getSeed(), tfSeed));
-    }
-
-
-    final class Inputs implements AutoCloseable {
-      final TFloat32 z;
-      final TInt32 c;
-      final Cameras.Batch cams;
-      final TInt64 seed;
-
-      Inputs(TFloat32 z, TInt32 c, Cameras.Batch cams, TInt64 seed) {
-        this.z = z;
-        this.c = c;
-        this.cams = cams;
-        this.seed = seed;
-      }
-
-      Session.Runner feed(Session.Runner r) {
-        return r.feed(gg.z, z)
-            .feed(gg.cFake, c)
-            .feed(gg.cam2world, cams.cam2world())
-            .feed(gg.intrinsics, cams.intrinsics())
-            .feed(gg.seed, seed);
-      }
-
-      @Override
-      public void close() {
-        z.close();
-        c.close();
-        cams.close();
-        seed.close();
-      }
+      return TrainLoop.inputs(cfg, ds, n, v, r, tfSeed);
     }
 
     void save() {
