@@ -247,9 +247,14 @@ public final class TrainLoop implements TrainJob {
           boolean done = kimg >= totalKimg;
           boolean outOfTime = maxSeconds > 0 && progress.elapsedSeconds() >= maxSeconds;
           stop = done || outOfTime;
-          if (kimg >= nextTick || stop) {
-            tick++;
-            nextTick = (tick + 1) * tickKimg;
+          boolean tickDone = kimg >= nextTick;
+          if (tickDone || stop) {
+            if (tickDone) {
+              // A stop part-way through a tick (time limit) reports and saves without counting
+              // the tick, so a resumed run keeps the uninterrupted run's tick schedule.
+              tick++;
+              nextTick = (tick + 1) * tickKimg;
+            }
             StringBuilder f = new StringBuilder();
             for (var e : sums.entrySet()) {
               double mean = e.getValue() / counts.get(e.getKey());
@@ -264,7 +269,7 @@ public final class TrainLoop implements TrainJob {
             progress.report(kimg, String.format(Locale.ROOT, "step %d  tick %d  %s", step, tick, f));
             writeSamples();
             log.flush();
-            if (tick % t.getSnapshotTicks() == 0 || stop) {
+            if ((tickDone && tick % t.getSnapshotTicks() == 0) || stop) {
               save();
             }
           }
