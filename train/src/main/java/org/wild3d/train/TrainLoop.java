@@ -25,6 +25,8 @@ import org.wild3d.camera.CameraSampler;
 import org.wild3d.camera.Cameras;
 import org.wild3d.checkpoint.CheckpointManager;
 import org.wild3d.checkpoint.Manifest;
+import org.wild3d.config.ConfigError;
+import org.wild3d.config.ConfigException;
 import org.wild3d.config.Configs;
 import org.wild3d.config.Experiment;
 import org.wild3d.config.Train;
@@ -58,6 +60,21 @@ public final class TrainLoop implements TrainJob {
     Experiment cfg = ctx.resolved();
     Train t = cfg.getTrain();
     PrintWriter out = ctx.out();
+    if (t.getBlurFadeKimg() > 0) {
+      throw new ConfigException(
+          new ConfigError(
+              "train.blur_fade_kimg",
+              "expected 0, found " + t.getBlurFadeKimg() + " (the discriminator-input blur fade-in is not"
+                  + " implemented in this version of the training loop: set it to 0)"));
+    }
+    if (t.getMetricsCount() > 0) {
+      out.printf(
+          "note: train.metrics (%s) are not computed during training in this version; compute them"
+              + " for any checkpoint with: wild3d-eval metrics --run %s --metrics %s%n",
+          String.join(",", t.getMetricsList()),
+          ctx.runDir(),
+          String.join(",", t.getMetricsList()));
+    }
     try (Graph graph = new Graph()) {
       long t0 = System.nanoTime();
       GanGraph gg = new GanGraph(graph, cfg);

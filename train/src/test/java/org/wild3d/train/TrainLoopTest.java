@@ -94,4 +94,13 @@ class TrainLoopTest {
       assertThat(c.dir().resolve("variables.index")).exists();
     }
   }
+
+  @Test
+  void unimplementedBlurFadeInIsAConfigErrorNotASilentNoOp() throws Exception {
+    TinyTraining.Io io = new TinyTraining.Io();
+    int code =
+        train(io, args(dir.resolve("runs"), TinyTraining.overrides(dir.resolve("cache"), "train { blur_fade_kimg: 10 }")));
+    assertThat(code).isEqualTo(3);
+    assertThat(io.err.toString()).contains("train.blur_fade_kimg").contains("set it to 0");
+  }
 }
