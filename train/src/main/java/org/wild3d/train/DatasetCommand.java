@@ -23,10 +23,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code wild3d-train dataset ...}: prepare, inspect and check datasets. Self-contained: every
- * subcommand maps {@link Wild3dException}s to their exit codes itself (4 for bad datasets and
- * images) and writes through the command line's writers, so it runs the same under
- * {@code wild3d-train} and in tests via {@code new CommandLine(new DatasetCommand()).execute(...)}.
+ * {@code wild3d-train dataset ...}: prepare, inspect and check datasets. Failures are thrown as
+ * {@link Wild3dException}s (4 for bad datasets and images) and mapped to exit codes in one place,
+ * {@link org.wild3d.cli.ExitCodes}; output goes through the command line's writers. Tests run it
+ * through {@code Cli.commandLine(new DatasetCommand())}.
  */
 @Command(
     name = "dataset",
@@ -52,21 +52,6 @@ public final class DatasetCommand implements Callable<Integer> {
   }
 
   /** Runs {@code body}, turning our exceptions into their exit codes with the message on stderr. */
-  static int guarded(CommandSpec spec, Callable<Integer> body) throws Exception {
-    PrintWriter err = spec.commandLine().getErr();
-    try {
-      return body.call();
-    } catch (Wild3dException e) {
-      err.println("error: " + e.getMessage());
-      err.flush();
-      return e.exitCode();
-    } catch (IllegalArgumentException e) {
-      err.println("error: " + e.getMessage());
-      err.flush();
-      return Wild3dException.EXIT_USAGE;
-    }
-  }
-
   static int threads() {
     return Runtime.getRuntime().availableProcessors();
   }
@@ -109,16 +94,14 @@ public final class DatasetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      return guarded(spec, () -> {
-        PrintWriter out = spec.commandLine().getOut();
-        ImageFolderImporter.Result r = ImageFolderImporter.run(new ImageFolderImporter.Options(
-            source, dest, resolution, classNames, maxPerClass, strict,
-            threads > 0 ? threads : threads()), out);
-        out.printf("wrote %s: %d images, %d classes, %d skipped, %.1f img/s%n", r.dest(),
-            r.images(), r.classNames().size(), r.skipped().size(), r.imagesPerSecond());
-        out.flush();
-        return 0;
-      });
+      PrintWriter out = spec.commandLine().getOut();
+      ImageFolderImporter.Result r = ImageFolderImporter.run(new ImageFolderImporter.Options(
+          source, dest, resolution, classNames, maxPerClass, strict,
+          threads > 0 ? threads : threads()), out);
+      out.printf("wrote %s: %d images, %d classes, %d skipped, %.1f img/s%n", r.dest(),
+          r.images(), r.classNames().size(), r.skipped().size(), r.imagesPerSecond());
+      out.flush();
+      return 0;
     }
   }
 
@@ -136,26 +119,24 @@ public final class DatasetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      return guarded(spec, () -> {
-        PrintWriter out = spec.commandLine().getOut();
-        try (Dataset ds = Dataset.open(path)) {
-          if (grid != null) {
-            org.wild3d.viz.DatasetGrid.write(ds, 16, 12, grid);
-            out.printf("grid: %s%n", grid);
-          }
-          out.printf("dataset: %s%nimages: %d%nresolution: %dx%d%nclasses: %d%n", ds.location(),
-              ds.size(), ds.resolution(), ds.resolution(), ds.numClasses());
-          int[] counts = ds.classCounts();
-          for (int k = 0; k < counts.length; k++) {
-            out.printf("  %4d %-30s %d images%n", k, ds.classNames().get(k), counts[k]);
-          }
-          out.printf("camera labels (EG3D): %s%ntrue views (synthetic): %s%n",
-              ds.cameraLabel(0).isPresent() ? "yes" : "no",
-              ds.trueView(0).isPresent() ? "yes" : "no");
+      PrintWriter out = spec.commandLine().getOut();
+      try (Dataset ds = Dataset.open(path)) {
+        if (grid != null) {
+          org.wild3d.viz.DatasetGrid.write(ds, 16, 12, grid);
+          out.printf("grid: %s%n", grid);
         }
-        out.flush();
-        return 0;
-      });
+        out.printf("dataset: %s%nimages: %d%nresolution: %dx%d%nclasses: %d%n", ds.location(),
+            ds.size(), ds.resolution(), ds.resolution(), ds.numClasses());
+        int[] counts = ds.classCounts();
+        for (int k = 0; k < counts.length; k++) {
+          out.printf("  %4d %-30s %d images%n", k, ds.classNames().get(k), counts[k]);
+        }
+        out.printf("camera labels (EG3D): %s%ntrue views (synthetic): %s%n",
+            ds.cameraLabel(0).isPresent() ? "yes" : "no",
+            ds.trueView(0).isPresent() ? "yes" : "no");
+      }
+      out.flush();
+      return 0;
     }
   }
 
@@ -169,19 +150,17 @@ public final class DatasetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      return guarded(spec, () -> {
-        List<String> problems = Dataset.check(path);
-        if (!problems.isEmpty()) {
-          PrintWriter err = spec.commandLine().getErr();
-          err.printf("error: dataset %s: %d images do not decode:%n", path, problems.size());
-          problems.forEach(p -> err.println("  " + p));
-          err.flush();
-          return Wild3dException.EXIT_DATA;
-        }
-        spec.commandLine().getOut().println("ok: every image of " + path + " decodes");
-        spec.commandLine().getOut().flush();
-        return 0;
-      });
+      List<String> problems = Dataset.check(path);
+      if (!problems.isEmpty()) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.printf("error: dataset %s: %d images do not decode:%n", path, problems.size());
+        problems.forEach(p -> err.println("  " + p));
+        err.flush();
+        return Wild3dException.EXIT_DATA;
+      }
+      spec.commandLine().getOut().println("ok: every image of " + path + " decodes");
+      spec.commandLine().getOut().flush();
+      return 0;
     }
   }
 
@@ -230,14 +209,12 @@ public final class DatasetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      return guarded(spec, () -> {
-        List<String> cls = classes == null ? Procedural.DEFAULT_CLASSES : classes;
-        Path out = ShapesGenerator.generate(dest, new ShapesGenerator.Params(cls, imagesPerClass,
-            seed, resolution, camera.prior()), threads(), spec.commandLine().getOut());
-        spec.commandLine().getOut().println("wrote " + out);
-        spec.commandLine().getOut().flush();
-        return 0;
-      });
+      List<String> cls = classes == null ? Procedural.DEFAULT_CLASSES : classes;
+      Path out = ShapesGenerator.generate(dest, new ShapesGenerator.Params(cls, imagesPerClass,
+          seed, resolution, camera.prior()), threads(), spec.commandLine().getOut());
+      spec.commandLine().getOut().println("wrote " + out);
+      spec.commandLine().getOut().flush();
+      return 0;
     }
   }
 
@@ -271,14 +248,12 @@ public final class DatasetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      return guarded(spec, () -> {
-        PrintWriter out = spec.commandLine().getOut();
-        Path p = MeshesGenerator.generate(dest, MeshesGenerator.scan(source), views, seed,
-            resolution, camera.prior(), strict, threads(), out);
-        out.println("wrote " + p);
-        out.flush();
-        return 0;
-      });
+      PrintWriter out = spec.commandLine().getOut();
+      Path p = MeshesGenerator.generate(dest, MeshesGenerator.scan(source), views, seed,
+          resolution, camera.prior(), strict, threads(), out);
+      out.println("wrote " + p);
+      out.flush();
+      return 0;
     }
   }
 
@@ -319,18 +294,16 @@ public final class DatasetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      return guarded(spec, () -> {
-        PrintWriter out = spec.commandLine().getOut();
-        Path meshRoot = meshes != null ? meshes
-            : dest.resolveSibling(dest.getFileName() + ".meshes");
-        FurnitureCatalog.Extraction ex = FurnitureCatalog.extract(catalogs, meshRoot, out);
-        out.printf("extracted %d models into %s: %s%n", ex.models(), meshRoot, ex.perClass());
-        Path p = MeshesGenerator.generate(dest, MeshesGenerator.scan(meshRoot), views, seed,
-            resolution, camera.prior(), false, threads(), out);
-        out.println("wrote " + p);
-        out.flush();
-        return 0;
-      });
+      PrintWriter out = spec.commandLine().getOut();
+      Path meshRoot = meshes != null ? meshes
+          : dest.resolveSibling(dest.getFileName() + ".meshes");
+      FurnitureCatalog.Extraction ex = FurnitureCatalog.extract(catalogs, meshRoot, out);
+      out.printf("extracted %d models into %s: %s%n", ex.models(), meshRoot, ex.perClass());
+      Path p = MeshesGenerator.generate(dest, MeshesGenerator.scan(meshRoot), views, seed,
+          resolution, camera.prior(), false, threads(), out);
+      out.println("wrote " + p);
+      out.flush();
+      return 0;
     }
   }
 
@@ -353,28 +326,26 @@ public final class DatasetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      return guarded(spec, () -> {
-        PrintWriter out = spec.commandLine().getOut();
-        try (Dataset ds = Dataset.open(path);
-            BatchReader r = BatchReader.open(ds, BatchReader.Options.of(batch).withXflip(true)
-                .withThreads(threads))) {
-          for (int i = 0; i < 10; i++) {
-            r.next(); // warm-up
-          }
-          long t = System.nanoTime();
-          List<Batch> keep = new ArrayList<>(1);
-          for (int i = 0; i < batches; i++) {
-            keep.clear();
-            keep.add(r.next());
-          }
-          double secs = (System.nanoTime() - t) / 1e9;
-          out.printf("reader: %d batches of %d at %dx%d in %.2f s: %.1f batches/s, %.0f img/s%n",
-              batches, batch, ds.resolution(), ds.resolution(), secs, batches / secs,
-              batches * batch / secs);
+      PrintWriter out = spec.commandLine().getOut();
+      try (Dataset ds = Dataset.open(path);
+          BatchReader r = BatchReader.open(ds, BatchReader.Options.of(batch).withXflip(true)
+              .withThreads(threads))) {
+        for (int i = 0; i < 10; i++) {
+          r.next(); // warm-up
         }
-        out.flush();
-        return 0;
-      });
+        long t = System.nanoTime();
+        List<Batch> keep = new ArrayList<>(1);
+        for (int i = 0; i < batches; i++) {
+          keep.clear();
+          keep.add(r.next());
+        }
+        double secs = (System.nanoTime() - t) / 1e9;
+        out.printf("reader: %d batches of %d at %dx%d in %.2f s: %.1f batches/s, %.0f img/s%n",
+            batches, batch, ds.resolution(), ds.resolution(), secs, batches / secs,
+            batches * batch / secs);
+      }
+      out.flush();
+      return 0;
     }
   }
 }

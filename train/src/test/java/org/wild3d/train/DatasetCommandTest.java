@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.wild3d.data.Dataset;
 import org.wild3d.image.Images;
 import org.wild3d.image.RgbImage;
+import org.wild3d.cli.Cli;
 import picocli.CommandLine;
 
 class DatasetCommandTest {
@@ -23,7 +24,7 @@ class DatasetCommandTest {
   private final StringWriter err = new StringWriter();
 
   private int run(String... args) {
-    CommandLine cl = new CommandLine(new DatasetCommand());
+    CommandLine cl = Cli.commandLine(new DatasetCommand());
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
     return cl.execute(args);
