@@ -263,6 +263,7 @@ public final class ConfigValidator {
 
   private void eval(Eval e) {
     atLeast("eval.batch_size", e.getBatchSize(), 1, "e.g. 16");
+    atLeast("eval.classifier_steps", e.getClassifierSteps(), 1, "e.g. 1000");
     metrics("eval.metrics", e.getMetricsList());
   }
 

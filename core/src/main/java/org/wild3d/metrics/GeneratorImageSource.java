@@ -5,17 +5,18 @@ import static com.google.common.base.Preconditions.checkArgument;
 import java.util.SplittableRandom;
 import org.wild3d.camera.Camera;
 import org.wild3d.camera.CameraSampler;
+import org.wild3d.model.ImageGenerator;
 import org.wild3d.model.Snapshot;
 
 /**
- * Generated images of a {@link Snapshot}, reproducible from one seed: image {@code i} of the
+ * Generated images of an {@link ImageGenerator} (e.g. a {@link Snapshot}), reproducible from one seed: image {@code i} of the
  * stream has latent, class and camera drawn in order from generators seeded by {@code seed}, so the
  * images do not depend on the batch sizes asked for. Classes follow given class frequencies (the
  * real dataset's), cameras the run's camera prior ({@link CameraSampler}); labels are the generated
  * classes (for {@code acc*_cls}). Never runs out.
  */
 public final class GeneratorImageSource implements ImageSource {
-  private final Snapshot snapshot;
+  private final ImageGenerator snapshot;
   private final double[] cumulative;
   private final float psi;
   private final SplittableRandom latents;
@@ -27,7 +28,7 @@ public final class GeneratorImageSource implements ImageSource {
    * @param seed seeds latents, classes and cameras (three independent streams)
    * @param truncationPsi 1 = none
    */
-  public GeneratorImageSource(Snapshot snapshot, int[] classCounts, long seed,
+  public GeneratorImageSource(ImageGenerator snapshot, int[] classCounts, long seed,
       float truncationPsi) {
     checkArgument(classCounts.length == snapshot.numClasses(),
         "class frequencies: expected %s classes (model.num_classes), found %s (the dataset does"

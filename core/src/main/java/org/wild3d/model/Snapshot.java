@@ -36,7 +36,7 @@ import org.wild3d.tf.Sessions;
  * <p>Shapes: {@code z [N,Z]}, {@code classes [N]}, {@code N} cameras (one view per scene) →
  * {@code image [N,H,W,3]} in [−1,1], {@code depth, opacity [N,r,r,1]}.
  */
-public final class Snapshot implements AutoCloseable {
+public final class Snapshot implements ImageGenerator, AutoCloseable {
   /** Folder of checkpoints inside a run directory. */
   public static final String CHECKPOINTS = "checkpoints";
 
@@ -172,6 +172,7 @@ public final class Snapshot implements AutoCloseable {
    * @param cameras {@code N} cameras
    * @param truncationPsi 1 = no truncation
    */
+  @Override
   public Generated generate(float[] z, int[] classes, Camera[] cameras, float truncationPsi) {
     int n = classes.length;
     int zDim = zDim();
@@ -209,6 +210,7 @@ public final class Snapshot implements AutoCloseable {
   }
 
   /** The run's resolved config. */
+  @Override
   public Experiment config() {
     return config;
   }
@@ -217,24 +219,9 @@ public final class Snapshot implements AutoCloseable {
     return checkpoint;
   }
 
-  /** Z, the latent dimension. */
-  public int zDim() {
-    return config.getModel().getMapping().getZDim();
-  }
-
-  /** K (1 for unconditional models). */
-  public int numClasses() {
-    return Math.max(1, config.getModel().getNumClasses());
-  }
-
-  /** H = W of generated images. */
+  @Override
   public int imageResolution() {
     return generator.imageResolution();
-  }
-
-  /** r, the neural rendering's resolution (depth, opacity). */
-  public int renderResolution() {
-    return config.getRender().getResolution();
   }
 
   @Override

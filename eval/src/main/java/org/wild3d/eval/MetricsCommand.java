@@ -18,16 +18,13 @@ import org.wild3d.config.Experiment;
 import org.wild3d.data.Dataset;
 import org.wild3d.data.Datasets;
 import org.wild3d.metrics.ClassifierCache;
-import org.wild3d.metrics.ClassifierFeatures;
 import org.wild3d.metrics.DatasetFingerprint;
 import org.wild3d.metrics.DatasetImageSource;
-import org.wild3d.metrics.FeatureNetwork;
-import org.wild3d.metrics.GeneratorImageSource;
 import org.wild3d.metrics.ImageSource;
 import org.wild3d.metrics.InceptionV3Graph;
 import org.wild3d.metrics.MetricRegistry;
 import org.wild3d.metrics.MetricResult;
-import org.wild3d.metrics.MetricRunner;
+import org.wild3d.metrics.MetricJobs;
 import org.wild3d.metrics.MetricSpec;
 import org.wild3d.metrics.RealStatsCache;
 import org.wild3d.model.Snapshot;
@@ -58,10 +55,8 @@ import picocli.CommandLine.Spec;
             + " 2015-12-05 (needs --inception or eval.inception_path), _cls = a classifier"
             + " trained on the dataset (cached; trained on first use)."})
 final class MetricsCommand implements Callable<Integer> {
-  /** Seed of the shuffle that orders real images. */
-  static final long REAL_ORDER_SEED = 0;
-  /** File of a run's metric results, one JSON line each. */
-  static final String METRICS_FILE = "metrics.jsonl";
+  static final long REAL_ORDER_SEED = MetricJobs.REAL_ORDER_SEED;
+  static final String METRICS_FILE = MetricJobs.METRICS_FILE;
 
   @Spec CommandSpec spec;
 
@@ -112,9 +107,9 @@ final class MetricsCommand implements Callable<Integer> {
           + InceptionV3Graph.ARCHIVE_FILE + ") for metrics without a suffix.")
   Path inception;
 
-  @Option(names = "--classifier-steps", paramLabel = "N",
-      defaultValue = "" + ClassifierCache.DEFAULT_STEPS,
-      description = "Training steps of the _cls classifier when none is cached (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--classifier-steps", paramLabel = "N", defaultValue = "0",
+      description = "Training steps of the _cls classifier when none is cached (default:"
+          + " eval.classifier_steps, " + ClassifierCache.DEFAULT_STEPS + " unless set).")
   int classifierSteps;
 
   @Option(names = "--cache-dir", paramLabel = "DIR",
@@ -168,6 +163,10 @@ final class MetricsCommand implements Callable<Integer> {
         : cfg != null && !cfg.getEval().getInceptionPath().isEmpty()
             ? Path.of(cfg.getEval().getInceptionPath()) : null;
 
+    int steps = classifierSteps > 0 ? classifierSteps : cfg != null
+        ? cfg.getEval().getClassifierSteps() : ClassifierCache.DEFAULT_STEPS;
+    MetricJobs.Settings settings = new MetricJobs.Settings(cache, inceptionPath, batchSize, seed,
+        steps, threads);
     List<MetricResult> results;
     Path jsonl = out;
     if (datasetMode) {
@@ -198,38 +197,22 @@ final class MetricsCommand implements Callable<Integer> {
           prov.put("against", b.location());
           prov.put("against_dataset", DatasetFingerprint.of(b));
         }
-        results = compute(specs, a, fp, real, fake, stats, prov, cache, inceptionPath, batchSize,
-            log);
+        results = MetricJobs.compute(specs, a, fp, real, fake, stats, prov, settings, log);
       }
     } else {
       try (Snapshot snap = Snapshot.open(target.run, checkpoint, threads);
           Dataset ds = Datasets.open(data, cfg.getCamera(), data.getResolution(), log)) {
-        if (snap.imageResolution() != ds.resolution()) {
-          throw new DataException("run " + target.run + ": the generator makes "
-              + snap.imageResolution() + "x" + snap.imageResolution() + " images but the dataset "
-              + ds.location() + " has " + ds.resolution() + "x" + ds.resolution()
-              + " (the run's config.resolved.pbtxt and its data disagree)");
-        }
-        if (Math.max(1, ds.numClasses()) != snap.numClasses()) {
-          throw new DataException("run " + target.run + ": model.num_classes is "
-              + snap.numClasses() + " but the dataset " + ds.location() + " has "
-              + ds.numClasses() + " classes");
-        }
-        int[] counts = ds.numClasses() <= 1 ? new int[] {1} : ds.classCounts();
         var ckpt = snap.checkpoint();
         Map<String, String> prov = new LinkedHashMap<>();
         prov.put("checkpoint", ckpt.dir().toAbsolutePath().normalize().toString());
         prov.put("step", Long.toString(ckpt.manifest().step()));
         prov.put("kimg", Double.toString(ckpt.manifest().kimg()));
         prov.put("config_hash", ckpt.manifest().configHash());
-        prov.put("code_version", Version.get());
-        prov.put("dataset_location", ds.location());
-        prov.put("truncation_psi", "1.0");
-        prov.put("real_order_seed", Long.toString(REAL_ORDER_SEED));
-        results = compute(specs, ds, DatasetFingerprint.of(ds),
-            () -> DatasetImageSource.shuffled(ds, REAL_ORDER_SEED),
-            () -> new GeneratorImageSource(snap, counts, seed, 1f), new RealStatsCache(cache),
-            prov, cache, inceptionPath, batchSize, log);
+        try {
+          results = MetricJobs.ofGenerator(snap, ds, specs, settings, prov, log);
+        } catch (DataException e) {
+          throw new DataException("run " + target.run + ": " + e.getMessage(), e);
+        }
       }
       if (jsonl == null) {
         jsonl = target.run.resolve(METRICS_FILE);
@@ -242,64 +225,6 @@ final class MetricsCommand implements Callable<Integer> {
     }
     printTable(spec.commandLine().getOut(), results, jsonl);
     return 0;
-  }
-
-  private List<MetricResult> compute(List<MetricSpec> specs, Dataset real, String fingerprint,
-      Supplier<ImageSource> realImages, Supplier<ImageSource> generated, RealStatsCache stats,
-      Map<String, String> provenance, Path cache, Path inceptionPath, int batchSize,
-      PrintWriter log) {
-    Map<MetricSpec.Features, List<MetricSpec>> byNet = new LinkedHashMap<>();
-    for (MetricSpec s : specs) {
-      byNet.computeIfAbsent(s.features(), f -> new ArrayList<>()).add(s);
-    }
-    if (byNet.containsKey(MetricSpec.Features.INCEPTION) && inceptionPath == null) {
-      throw new DataException("metrics " + String.join(", ", byNet.get(
-          MetricSpec.Features.INCEPTION).stream().map(MetricSpec::name).toList())
-          + ": expected the Inception 2015-12-05 graph (" + InceptionV3Graph.GRAPH_FILE
-          + " or " + InceptionV3Graph.ARCHIVE_FILE + ") from --inception FILE or"
-          + " eval.inception_path, found neither (download " + InceptionV3Graph.DOWNLOAD_URL
-          + ", or use the offline _cls metrics, e.g. fid2k_cls)");
-    }
-    List<MetricResult> all = new ArrayList<>();
-    for (Map.Entry<MetricSpec.Features, List<MetricSpec>> e : byNet.entrySet()) {
-      Map<String, String> prov = new LinkedHashMap<>(provenance);
-      try (FeatureNetwork net = e.getKey() == MetricSpec.Features.INCEPTION
-          ? InceptionV3Graph.load(inceptionPath, threads)
-          : classifier(real, fingerprint, cache, prov, log)) {
-        Map<Integer, List<MetricSpec>> byCount = new LinkedHashMap<>();
-        for (MetricSpec s : e.getValue()) {
-          byCount.computeIfAbsent(s.count(), c -> new ArrayList<>()).add(s);
-        }
-        for (Map.Entry<Integer, List<MetricSpec>> g : byCount.entrySet()) {
-          int count = g.getKey();
-          log.printf("%s: %d generated images, features by %s%n",
-              String.join(", ", g.getValue().stream().map(MetricSpec::name).toList()), count,
-              net.name());
-          log.flush();
-          MetricRunner.Context ctx = new MetricRunner.Context(fingerprint,
-              () -> new ProgressImageSource(realImages.get(), log, "real features", count),
-              stats, batchSize, prov);
-          all.addAll(MetricRunner.run(g.getValue(), net,
-              () -> new ProgressImageSource(generated.get(), log, "generated features", count),
-              seed, seed, ctx));
-        }
-      }
-    }
-    List<MetricResult> ordered = new ArrayList<>();
-    for (MetricSpec s : specs) {
-      all.stream().filter(r -> r.name().equals(s.name())).findFirst().ifPresent(ordered::add);
-    }
-    return ordered;
-  }
-
-  private ClassifierFeatures classifier(Dataset real, String fingerprint, Path cache,
-      Map<String, String> prov, PrintWriter log) {
-    var w = ClassifierCache.getOrTrain(cache, real, fingerprint, classifierSteps, 0, threads, log);
-    prov.put("classifier_file",
-        ClassifierCache.file(cache, fingerprint, classifierSteps, 0).toString());
-    prov.put("classifier_steps", Integer.toString(w.steps()));
-    prov.put("classifier_train_accuracy", String.format("%.4f", w.trainAccuracy()));
-    return new ClassifierFeatures(w, threads);
   }
 
   private static void printTable(PrintWriter out, List<MetricResult> results, Path jsonl) {

@@ -128,13 +128,13 @@ public final class Bench {
         Supplier<Session.Runner> sample =
             () ->
                 s.runner()
-                    .feed(gg.sZ, sz)
-                    .feed(gg.sC, sc)
-                    .feed(gg.sCam2world, cb.cam2world())
-                    .feed(gg.sIntrinsics, cb.intrinsics())
-                    .feed(gg.sPsi, psi)
-                    .fetch(gg.sample.image());
-        Timing fwd = time("G forward (EMA, mapping+synthesis+rendering)", sample, List.of(gg.sample.image()), warmup, repeats);
+                    .feed(gg.sample.z(), sz)
+                    .feed(gg.sample.classes(), sc)
+                    .feed(gg.sample.cam2world(), cb.cam2world())
+                    .feed(gg.sample.intrinsics(), cb.intrinsics())
+                    .feed(gg.sample.psi(), psi)
+                    .fetch(gg.sample.out().image());
+        Timing fwd = time("G forward (EMA, mapping+synthesis+rendering)", sample, List.of(gg.sample.out().image()), warmup, repeats);
         timings.add(fwd);
         Timing gMain =
             time("G main step (fwd+bwd+Adam)", () -> fakes.get().addTarget(gg.gMain).fetch(gg.lossGMain), List.of(gg.gMain), warmup, repeats);

@@ -17,6 +17,7 @@ import org.wild3d.config.Train;
 import org.wild3d.disc.Discriminator;
 import org.wild3d.loss.GanLosses;
 import org.wild3d.model.Generator3D;
+import org.wild3d.model.SampleGraph;
 import org.wild3d.nn.Noise;
 import org.wild3d.nn.Param;
 import org.wild3d.nn.Params;
@@ -35,8 +36,8 @@ import org.wild3d.optim.Adam;
  * step is known when the graph is built. Inputs: {@code z [N,Z]}, {@code cFake [N]}, {@code cam2world [N·V,4,4]}, {@code intrinsics
  * [N·V,3,3]} (scene-major, from the whole-sphere prior — never from data), {@code real [B,H,W,3]},
  * {@code cReal [B]}, {@code seed [2]} (stateless randomness of the step: noise, ray jitter, density
- * regulariser points), {@code emaBeta} scalar. Sample inputs {@code sZ, sC, sCam2world,
- * sIntrinsics} drive the EMA generator deterministically (constant noise, no jitter).
+ * regulariser points), {@code emaBeta} scalar. {@link #sample} drives the EMA generator deterministically (constant
+ * noise, no jitter).
  */
 public final class GanGraph {
   public final Experiment cfg;
@@ -71,12 +72,8 @@ public final class GanGraph {
   public final Op dReg; // null when R1 is off
   public final Op updateEma;
 
-  public final Placeholder<TFloat32> sZ;
-  public final Placeholder<TInt32> sC;
-  public final Placeholder<TFloat32> sCam2world;
-  public final Placeholder<TFloat32> sIntrinsics;
-  public final Placeholder<TFloat32> sPsi;
-  public final Generator3D.Output sample;
+  /** The EMA generator's deterministic sampling path (constant noise, no jitter). */
+  public final SampleGraph sample;
 
   private final Params gParams;
   private final Params gEmaParams;
@@ -219,14 +216,7 @@ public final class GanGraph {
     updateEma = emaUpdate(tf.withSubScope("ema"), gParams, gEmaParams, emaBeta);
 
     // ---- samples from G_ema (deterministic) ------------------------------------------------------
-    Ops st = tf.withSubScope("sample");
-    sZ = st.withName("z").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, zDim)));
-    sC = st.withName("c").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
-    sCam2world = st.withName("cam2world").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 4, 4)));
-    sIntrinsics = st.withName("intrinsics").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 3, 3)));
-    sPsi = st.withName("psi").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
-    var sm = gEma.map(sZ, sC, sPsi);
-    sample = gEma.synthesize(sm.ws(), sCam2world, sIntrinsics, 1, Noise.constant(), null);
+    sample = SampleGraph.build(tf.withSubScope("sample"), gEma, zDim, cfg.getModel().getNumClasses());
   }
 
   /** StyleGAN2's lazy-regularisation factor {@code interval/(interval+1)}; 1 when not lazy. */

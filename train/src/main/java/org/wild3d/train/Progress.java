@@ -14,6 +14,7 @@ public final class Progress {
   private final String unit;
   private final long startNanos;
   private final double startDone;
+  private double excludedSeconds;
 
   /**
    * @param what label, e.g. {@code "train"}
@@ -39,10 +40,23 @@ public final class Progress {
     return (System.nanoTime() - startNanos) / 1e9;
   }
 
+  /**
+   * Leaves {@code seconds} of work that is not progress (e.g. metrics) out of the rate; the
+   * elapsed time still counts them.
+   */
+  public void exclude(double seconds) {
+    excludedSeconds += seconds;
+  }
+
+  /** Seconds since this progress started, less those {@link #exclude excluded}. */
+  public double workSeconds() {
+    return elapsedSeconds() - excludedSeconds;
+  }
+
   /** Prints {@code done} with rate, ETA and {@code fields} (already formatted "k v" pairs). */
   public String report(double done, String fields) {
     double secs = elapsedSeconds();
-    double rate = (done - startDone) / Math.max(secs, 1e-9); // units per second
+    double rate = (done - startDone) / Math.max(workSeconds(), 1e-9); // units per second
     double eta = rate > 0 ? (total - done) / rate : Double.POSITIVE_INFINITY;
     String line =
         String.format(

@@ -28,6 +28,7 @@ import org.wild3d.checkpoint.Manifest;
 import org.wild3d.config.ConfigError;
 import org.wild3d.config.ConfigException;
 import org.wild3d.config.Configs;
+import org.wild3d.config.Data;
 import org.wild3d.config.Experiment;
 import org.wild3d.config.Train;
 import org.wild3d.data.Batch;
@@ -35,6 +36,12 @@ import org.wild3d.data.BatchReader;
 import org.wild3d.data.Dataset;
 import org.wild3d.data.Datasets;
 import org.wild3d.log.EventLog;
+import org.wild3d.metrics.MetricJobs;
+import org.wild3d.metrics.MetricRegistry;
+import org.wild3d.metrics.MetricResult;
+import org.wild3d.metrics.MetricSpec;
+import org.wild3d.model.ImageGenerator;
+import org.wild3d.model.Snapshot;
 import org.wild3d.tf.Sessions;
 import org.wild3d.viz.DatasetGrid;
 import org.wild3d.viz.Grid;
@@ -67,13 +74,12 @@ public final class TrainLoop implements TrainJob {
               "expected 0, found " + t.getBlurFadeKimg() + " (the discriminator-input blur fade-in is not"
                   + " implemented in this version of the training loop: set it to 0)"));
     }
-    if (t.getMetricsCount() > 0) {
-      out.printf(
-          "note: train.metrics (%s) are not computed during training in this version; compute them"
-              + " for any checkpoint with: wild3d-eval metrics --run %s --metrics %s%n",
-          String.join(",", t.getMetricsList()),
-          ctx.runDir(),
-          String.join(",", t.getMetricsList()));
+    // Parsed before anything is built, so a bad name fails fast (exit 2, naming it).
+    List<MetricSpec> metricSpecs;
+    try {
+      metricSpecs = MetricRegistry.parseAll(t.getMetricsList());
+    } catch (Wild3dException e) {
+      throw new ConfigException(new ConfigError("train.metrics", e.getMessage()));
     }
     try (Graph graph = new Graph()) {
       long t0 = System.nanoTime();
@@ -89,7 +95,7 @@ public final class TrainLoop implements TrainJob {
         checkDataset(ds, cfg, res);
         try (Session s = Sessions.create(graph, t.getThreads());
             EventLog log = new EventLog(ctx.runDir())) {
-          new Run(ctx, gg, ds, s, log).loop();
+          new Run(ctx, gg, ds, s, log, metricSpecs).loop();
         }
       }
     }
@@ -193,8 +199,12 @@ public final class TrainLoop implements TrainJob {
     double kimg;
     BatchReader.Position position = BatchReader.Position.ZERO;
     int tick;
+    final List<MetricSpec> metricSpecs;
+    Progress progress;
 
-    Run(RunContext ctx, GanGraph gg, Dataset ds, Session s, EventLog log) {
+    Run(RunContext ctx, GanGraph gg, Dataset ds, Session s, EventLog log,
+        List<MetricSpec> metricSpecs) {
+      this.metricSpecs = metricSpecs;
       this.ctx = ctx;
       this.cfg = ctx.resolved();
       this.t = cfg.getTrain();
@@ -238,7 +248,10 @@ public final class TrainLoop implements TrainJob {
       double totalKimg = t.getTotalKimg();
       double tickKimg = t.getKimgPerTick();
       double nextTick = (tick + 1) * tickKimg;
-      Progress progress = new Progress(out, "train", totalKimg, "kimg", kimg);
+      progress = new Progress(out, "train", totalKimg, "kimg", kimg);
+      if (!ctx.resumed()) {
+        measure("initialisation (step 0)");
+      }
       double maxSeconds = t.getMaxMinutes() * 60;
       Map<String, Double> sums = new LinkedHashMap<>();
       Map<String, Integer> counts = new LinkedHashMap<>();
@@ -280,14 +293,14 @@ public final class TrainLoop implements TrainJob {
             }
             log.scalar("Progress/kimg", step, (float) kimg);
             log.scalar(
-                "Timing/sec_per_kimg", step, (float) (progress.elapsedSeconds() / Math.max(1e-9, kimg - progress.startDone())));
+                "Timing/sec_per_kimg", step, (float) (progress.workSeconds() / Math.max(1e-9, kimg - progress.startDone())));
             sums.clear();
             counts.clear();
             progress.report(kimg, String.format(Locale.ROOT, "step %d  tick %d  %s", step, tick, f));
             writeSamples();
             log.flush();
             if ((tickDone && tick % t.getSnapshotTicks() == 0) || stop) {
-              save();
+              measure(save().dir().toAbsolutePath().normalize().toString());
             }
           }
         }
@@ -372,7 +385,65 @@ public final class TrainLoop implements TrainJob {
       return TrainLoop.inputs(cfg, ds, n, v, r, tfSeed);
     }
 
-    void save() {
+    /**
+     * Computes {@code train.metrics} on the EMA generator as it is now (the training session's
+     * sampling path, so nothing is reloaded), appends them to {@code metrics.jsonl} with their
+     * provenance and logs them to TensorBoard. The time it takes is left out of sec/kimg.
+     *
+     * @param checkpoint the checkpoint holding this generator (or what it is, at step 0)
+     */
+    void measure(String checkpoint) throws IOException {
+      if (metricSpecs.isEmpty()) {
+        return;
+      }
+      long t0 = System.nanoTime();
+      Map<String, String> prov = new LinkedHashMap<>();
+      prov.put("checkpoint", checkpoint);
+      prov.put("step", Long.toString(step));
+      prov.put("kimg", Double.toString(kimg));
+      prov.put("config_hash", ctx.configHash());
+      prov.put("source", "wild3d-train (G_ema of the training session)");
+      Data data = cfg.getData();
+      String inception = cfg.getEval().getInceptionPath();
+      MetricJobs.Settings settings = new MetricJobs.Settings(
+          Datasets.cacheDir(data).resolve("metrics"), inception.isEmpty() ? null : Path.of(inception),
+          cfg.getEval().getBatchSize(), 0, cfg.getEval().getClassifierSteps(), t.getThreads());
+      ImageGenerator live = new ImageGenerator() {
+        @Override
+        public Snapshot.Generated generate(float[] z, int[] classes, Camera[] cameras, float psi) {
+          return gg.sample.generate(s, z, classes, cameras, psi);
+        }
+
+        @Override
+        public Experiment config() {
+          return cfg;
+        }
+
+        @Override
+        public int imageResolution() {
+          return gg.g.imageResolution();
+        }
+      };
+      List<MetricResult> results =
+          MetricJobs.ofGenerator(live, ds, metricSpecs, settings, prov, ctx.out());
+      Path jsonl = ctx.runDir().resolve(MetricJobs.METRICS_FILE);
+      StringBuilder line = new StringBuilder();
+      for (MetricResult r : results) {
+        r.appendTo(jsonl);
+        log.scalar("Metrics/" + r.name(), step, (float) r.value());
+        line.append(String.format(Locale.ROOT, "  %s %.4f", r.name(), r.value()));
+      }
+      log.flush();
+      double secs = (System.nanoTime() - t0) / 1e9;
+      if (progress != null) {
+        progress.exclude(secs);
+      }
+      ctx.out().printf(Locale.ROOT, "metrics at step %d (%.3f kimg):%s  (%.0f s, in %s)%n", step,
+          kimg, line, secs, jsonl);
+      ctx.out().flush();
+    }
+
+    CheckpointManager.Checkpoint save() {
       Map<String, String> extra = new LinkedHashMap<>();
       extra.put("data_epoch", Long.toString(position.epoch()));
       extra.put("data_index", Long.toString(position.index()));
@@ -380,6 +451,7 @@ public final class TrainLoop implements TrainJob {
       CheckpointManager.Checkpoint c =
           ckpts.save(s, new Manifest(step, kimg, cfg.getSeed(), ctx.configHash(), Configs.architectureHash(cfg), Version.get(), extra));
       ctx.out().printf("checkpoint %s%n", c.dir());
+      return c;
     }
 
     /** A grid of real images, one row per class, for comparison with the fakes. */
@@ -424,13 +496,13 @@ public final class TrainLoop implements TrainJob {
           TFloat32 psi = TFloat32.scalarOf(1f);
           Result out =
               s.runner()
-                  .feed(gg.sZ, zt)
-                  .feed(gg.sC, ct)
-                  .feed(gg.sCam2world, cb.cam2world())
-                  .feed(gg.sIntrinsics, cb.intrinsics())
-                  .feed(gg.sPsi, psi)
-                  .fetch(gg.sample.image())
-                  .fetch(gg.sample.depth())
+                  .feed(gg.sample.z(), zt)
+                  .feed(gg.sample.classes(), ct)
+                  .feed(gg.sample.cam2world(), cb.cam2world())
+                  .feed(gg.sample.intrinsics(), cb.intrinsics())
+                  .feed(gg.sample.psi(), psi)
+                  .fetch(gg.sample.out().image())
+                  .fetch(gg.sample.out().depth())
                   .run()) {
         TFloat32 img = (TFloat32) out.get(0);
         TFloat32 depth = (TFloat32) out.get(1);

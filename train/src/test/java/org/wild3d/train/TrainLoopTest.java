@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.proto.Event;
@@ -71,6 +73,61 @@ class TrainLoopTest {
     assertThat(code2).as(io2.err.toString()).isZero();
     assertThat(io2.out.toString()).contains("resumed from").contains("step 4");
     assertThat(cm.latest().orElseThrow().manifest().step()).isEqualTo(6L);
+  }
+
+  @Test
+  void computesTrainMetricsAtStepZeroAndAtEverySnapshotWithProvenance() throws Exception {
+    Path runs = dir.resolve("runs");
+    TinyTraining.Io io = new TinyTraining.Io();
+    int code = train(io, args(runs, TinyTraining.overrides(dir.resolve("cache"),
+        "train { total_kimg: 0.016 metrics: \"fid24_cls\" metrics: \"acc24_cls\" }"
+            + " eval { classifier_steps: 10 batch_size: 8 }")));
+    assertThat(code).as(io.err.toString()).isZero();
+    Path run;
+    try (Stream<Path> s = Files.list(runs)) {
+      run = s.findFirst().orElseThrow();
+    }
+    // Step 0 (before any update) and the snapshots at steps 2 and 4, two metrics each.
+    List<JsonObject> lines = Files.readAllLines(run.resolve("metrics.jsonl")).stream()
+        .map(l -> JsonParser.parseString(l).getAsJsonObject()).toList();
+    assertThat(lines).extracting(o -> o.get("name").getAsString() + "@"
+            + o.getAsJsonObject("provenance").get("step").getAsString())
+        .containsExactly("fid24_cls@0", "acc24_cls@0", "fid24_cls@2", "acc24_cls@2",
+            "fid24_cls@4", "acc24_cls@4");
+    for (JsonObject o : lines) {
+      double v = o.get("value").getAsDouble();
+      assertThat(v).isFinite().isGreaterThanOrEqualTo(0);
+      assertThat(o.get("numGenerated").getAsInt()).isEqualTo(24);
+      assertThat(o.get("featureNetwork").getAsString()).startsWith("cls-");
+    }
+    assertThat(lines.get(0).getAsJsonObject("provenance").get("checkpoint").getAsString())
+        .isEqualTo("initialisation (step 0)");
+    assertThat(lines.get(2).getAsJsonObject("provenance").get("checkpoint").getAsString())
+        .endsWith("step-000000002");
+    // The same G_ema and seeds give the same images: step 0's value is reproducible only if
+    // sampling is deterministic, so two FIDs at different steps differ (the generator changed).
+    assertThat(lines.get(0).get("value").getAsDouble())
+        .isNotEqualTo(lines.get(4).get("value").getAsDouble());
+    assertThat(io.out.toString()).contains("metrics at step 0 (0.000 kimg):  fid24_cls ");
+
+    Path events;
+    try (Stream<Path> s = Files.list(run)) {
+      events = s.filter(p -> p.getFileName().toString().startsWith("events.out.tfevents"))
+          .findFirst().orElseThrow();
+    }
+    List<String> tags = EventFiles.read(events).stream().filter(Event::hasSummary)
+        .flatMap(e -> e.getSummary().getValueList().stream()).map(v -> v.getTag()).distinct()
+        .toList();
+    assertThat(tags).contains("Metrics/fid24_cls", "Metrics/acc24_cls");
+  }
+
+  @Test
+  void aMalformedTrainMetricIsAConfigErrorNamingTheField() {
+    TinyTraining.Io io = new TinyTraining.Io();
+    int code = train(io, args(dir.resolve("runs"), TinyTraining.overrides(dir.resolve("cache"),
+        "train { metrics: \"acc2k\" }")));
+    assertThat(code).isEqualTo(3);
+    assertThat(io.err.toString()).contains("train.metrics").contains("acc2k");
   }
 
   @Test

@@ -1,22 +1,20 @@
-package org.wild3d.eval;
+package org.wild3d.metrics;
 
 import java.io.PrintWriter;
 import org.wild3d.data.Progress;
-import org.wild3d.metrics.ImageBatch;
-import org.wild3d.metrics.ImageSource;
 
 /**
  * Passes images through and prints a progress line (images/s, ETA) every few seconds, and a
  * summary once {@code total} images have passed or the source runs out.
  */
-final class ProgressImageSource implements ImageSource {
+public final class ProgressImageSource implements ImageSource {
   private final ImageSource source;
   private final Progress progress;
   private final long total;
   private long done;
   private boolean finished;
 
-  ProgressImageSource(ImageSource source, PrintWriter out, String what, long total) {
+  public ProgressImageSource(ImageSource source, PrintWriter out, String what, long total) {
     this.source = source;
     this.progress = new Progress(out, what, total);
     this.total = total;
