@@ -103,11 +103,16 @@ public final class Adam {
 
   /** Gradients of the scalar {@code loss} w.r.t. each param's value, then {@link #apply}. */
   public Op minimize(Operand<TFloat32> loss, Operand<TFloat32> learningRate) {
+    return apply(gradients(loss), learningRate);
+  }
+
+  /** Gradients of the scalar {@code loss} w.r.t. each param's value (param order). */
+  public List<Operand<TFloat32>> gradients(Operand<TFloat32> loss) {
     List<Operand<TFloat32>> values = new ArrayList<>();
     for (Param p : params) {
       values.add(p.value());
     }
-    return apply(Grads.of(tf, loss, values), learningRate);
+    return Grads.of(tf, loss, values);
   }
 
   /** {@link #minimize(Operand, Operand)} with a constant learning rate. */
@@ -125,6 +130,16 @@ public final class Adam {
    * @return the train op: runs every ApplyAdam, then advances the beta powers
    */
   public Op apply(List<? extends Operand<TFloat32>> grads, Operand<TFloat32> learningRate) {
+    return apply(grads, learningRate, List.of());
+  }
+
+  /**
+   * {@link #apply(List, Operand)} that also waits for {@code others} before any variable changes:
+   * the gradients of another optimiser's step run in the same session call (e.g. G and D updated
+   * together), which may read these variables.
+   */
+  public Op apply(List<? extends Operand<TFloat32>> grads, Operand<TFloat32> learningRate,
+      List<? extends Operand<TFloat32>> others) {
     checkArgument(grads.size() == params.size(),
         "Adam: expected %s gradients (one per variable), found %s", params.size(), grads.size());
     Operand<TFloat32> b1 = tf.constant(spec.beta1());
@@ -134,6 +149,9 @@ public final class Adam {
     // before every gradient (each of which may read any param) has been computed.
     List<Op> ready = new ArrayList<>();
     for (Operand<TFloat32> g : grads) {
+      ready.add(tf.identity(g));
+    }
+    for (Operand<TFloat32> g : others) {
       ready.add(tf.identity(g));
     }
     Ops update = tf.withControlDependencies(ready);

@@ -18,6 +18,7 @@ import org.wild3d.camera.Camera;
 import org.wild3d.camera.CameraSampler;
 import org.wild3d.camera.Cameras;
 import org.wild3d.config.Experiment;
+import org.wild3d.config.Train;
 import org.wild3d.tf.FlopCounter;
 import org.wild3d.tf.MatMulPeak;
 import org.wild3d.tf.OpProfile;
@@ -136,6 +137,10 @@ public final class Bench {
                     .fetch(gg.sample.out().image());
         Timing fwd = time("G forward (EMA, mapping+synthesis+rendering)", sample, List.of(gg.sample.out().image()), warmup, repeats);
         timings.add(fwd);
+        Timing planes = time("G forward to triplanes (mapping+synthesis)",
+            () -> sample.get().fetch(gg.sample.out().planes()),
+            List.of(gg.sample.out().planes()), warmup, repeats);
+        timings.add(planes);
         Timing gMain =
             time("G main step (fwd+bwd+Adam)", () -> fakes.get().addTarget(gg.gMain).fetch(gg.lossGMain), List.of(gg.gMain), warmup, repeats);
         timings.add(gMain);
@@ -147,26 +152,41 @@ public final class Bench {
                 warmup,
                 repeats);
         timings.add(dMain);
+        Timing shared = null;
+        if (gg.gdMain != null) {
+          shared = time(
+              "G+D main step, shared fakes (one G pass)",
+              () -> fakes.get().feed(gg.real, real).feed(gg.cReal, cr).addTarget(gg.gdMain)
+                  .fetch(gg.lossDReal),
+              List.of(gg.gdMain),
+              warmup,
+              repeats);
+          timings.add(shared);
+        }
+        Timing dReg = null;
+        Timing gReg = null;
         if (gg.dReg != null) {
-          timings.add(
+          dReg =
               time(
                   "D reg step (R1)",
                   () -> s.runner().feed(gg.real, real).feed(gg.cReal, cr).addTarget(gg.dReg).fetch(gg.r1Penalty),
                   List.of(gg.dReg),
                   warmup,
-                  repeats));
+                  repeats);
+          timings.add(dReg);
         }
         if (gg.gReg != null) {
-          timings.add(
-              time("G reg step (density)", () -> fakes.get().addTarget(gg.gReg).fetch(gg.lossDensity), List.of(gg.gReg), warmup, repeats));
+          gReg = time("G reg step (density)", () -> fakes.get().addTarget(gg.gReg).fetch(gg.lossDensity), List.of(gg.gReg), warmup, repeats);
+          timings.add(gReg);
         }
-        timings.add(
+        Timing ema =
             time(
                 "EMA update",
                 () -> s.runner().feed(gg.emaBeta, beta).addTarget(gg.updateEma),
                 List.of(gg.updateEma),
                 warmup,
-                repeats));
+                repeats);
+        timings.add(ema);
         for (Timing t : timings) {
           out.printf(
               Locale.ROOT,
@@ -184,8 +204,22 @@ public final class Bench {
             "G forward: %.2f ms/image; %.2f M ray-samples/s%n",
             perImage * 1e3,
             raySamples / 1e6);
-        double main = gMain.seconds() + dMain.seconds();
-        double gflop = gMain.gflop() + dMain.gflop();
+        double main = shared != null ? shared.seconds() : gMain.seconds() + dMain.seconds();
+        double gflop = shared != null ? shared.gflop() : gMain.gflop() + dMain.gflop();
+        out.printf(Locale.ROOT, "G forward split: %.0f%% mapping+synthesis, %.0f%% neural"
+                + " rendering (triplane sampling, decoder, ray marching)%n",
+            100 * planes.seconds() / fwd.seconds(),
+            100 * (1 - planes.seconds() / fwd.seconds()));
+        Train tc = cfg.getTrain();
+        double r1 = dReg != null ? dReg.seconds() / tc.getR1Interval() : 0;
+        double dens = gReg != null ? gReg.seconds() / tc.getDensityRegInterval() : 0;
+        double stepSecs = main + r1 + dens + ema.seconds();
+        out.printf(Locale.ROOT, "training step (amortised lazy regularisers): %.3f s = %.1f"
+                + " sec/kimg (%d fake images/step): main %.0f%%, R1 %.0f%%, density %.0f%%, EMA"
+                + " %.0f%%%s%n",
+            stepSecs, stepSecs * 1000 / nv, nv, 100 * main / stepSecs, 100 * r1 / stepSecs,
+            100 * dens / stepSecs, 100 * ema.seconds() / stepSecs,
+            shared != null ? " (shared fakes)" : "");
         out.printf(
             Locale.ROOT,
             "G+D main step: %.3f s/batch = %.1f fake img/s; %.1f GFLOP → %.1f GFLOP/s%s%n",

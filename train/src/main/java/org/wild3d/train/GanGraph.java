@@ -67,6 +67,10 @@ public final class GanGraph {
   public final Operand<TFloat32> fakeImages;
 
   public final Op gMain;
+  /** G and D main steps from one generator pass (train.shared_fakes); null when off. */
+  public final Op gdMain;
+  /** D's loss on the fakes of the G step (shared_fakes), {@code lossDFake}'s counterpart. */
+  public final Operand<TFloat32> lossDFakeShared;
   public final Op gReg; // null when the density regulariser is off
   public final Op dMain;
   public final Op dReg; // null when R1 is off
@@ -200,6 +204,20 @@ public final class GanGraph {
 
     Op gStep = adamG.minimize(lossGMain, gLr);
     gMain = tf.withControlDependencies(List.of(gStep, mapped.updateWAvg())).withName("g_main").noOp();
+    if (t.getSharedFakes()) {
+      // D scores the G step's fakes once; its loss differentiates only w.r.t. D's weights. Every
+      // update waits for both gradient sets, since each reads the other network's weights.
+      lossDFakeShared = GanLosses.discriminatorFakeLoss(lt, fakeLogits);
+      var gGrads = adamG.gradients(lossGMain);
+      var dGrads = adamD.gradients(lt.math.add(lossDFakeShared, lossDReal));
+      Op gs = adamG.apply(gGrads, gLr, dGrads);
+      Op ds = adamD.apply(dGrads, dLr, gGrads);
+      gdMain = tf.withControlDependencies(List.of(gs, ds, mapped.updateWAvg())).withName("gd_main")
+          .noOp();
+    } else {
+      lossDFakeShared = null;
+      gdMain = null;
+    }
     gReg =
         t.getDensityReg() > 0
             ? adamG.minimize(lt.math.mul(lossDensity, lt.constant(t.getDensityReg() * gInterval)), gLr)

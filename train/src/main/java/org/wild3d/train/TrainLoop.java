@@ -310,37 +310,54 @@ public final class TrainLoop implements TrainJob {
       }
     }
 
-    /** Runs the four phases of one step and returns the losses it computed. */
+    /**
+     * Runs the phases of one step (G main, density regulariser, D main, R1; with
+     * train.shared_fakes the two main steps are one session call) and returns their losses.
+     */
     Map<String, Float> step(Batch real) {
       Map<String, Float> losses = new LinkedHashMap<>();
-      // G phase: its own latents, classes and cameras.
-      SplittableRandom rg = rng(step, 0);
-      try (Inputs in = inputs(rg, step * 4)) {
-        var r = in.feed(s.runner(), gg).addTarget(gg.gMain).fetch(gg.lossGMain);
-        try (Result res = r.run()) {
-          losses.put("G", scalar(res, 0));
-        }
-        if (gg.gReg != null && step % t.getDensityRegInterval() == 0) {
-          try (Result res = in.feed(s.runner(), gg).addTarget(gg.gReg).fetch(gg.lossDensity).run()) {
-            losses.put("G_density", scalar(res, 0));
+      try (TFloat32 x = real.imagesTensor();
+          TInt32 c = real.classesTensor()) {
+        // G phase: its own latents, classes and cameras.
+        SplittableRandom rg = rng(step, 0);
+        try (Inputs in = inputs(rg, step * 4)) {
+          if (gg.gdMain != null) {
+            var r = in.feed(s.runner(), gg).feed(gg.real, x).feed(gg.cReal, c)
+                .addTarget(gg.gdMain).fetch(gg.lossGMain).fetch(gg.lossDFakeShared)
+                .fetch(gg.lossDReal);
+            try (Result res = r.run()) {
+              losses.put("G", scalar(res, 0));
+              losses.put("D_fake", scalar(res, 1));
+              losses.put("D_real", scalar(res, 2));
+            }
+          } else {
+            try (Result res = in.feed(s.runner(), gg).addTarget(gg.gMain).fetch(gg.lossGMain)
+                .run()) {
+              losses.put("G", scalar(res, 0));
+            }
+          }
+          if (gg.gReg != null && step % t.getDensityRegInterval() == 0) {
+            try (Result res = in.feed(s.runner(), gg).addTarget(gg.gReg).fetch(gg.lossDensity).run()) {
+              losses.put("G_density", scalar(res, 0));
+            }
           }
         }
-      }
-      // D phase: fresh fakes and a real batch.
-      SplittableRandom rd = rng(step, 1);
-      try (Inputs in = inputs(rd, step * 4 + 1);
-          TFloat32 x = real.imagesTensor();
-          TInt32 c = real.classesTensor()) {
-        var r =
-            in.feed(s.runner(), gg)
-                .feed(gg.real, x)
-                .feed(gg.cReal, c)
-                .addTarget(gg.dMain)
-                .fetch(gg.lossDFake)
-                .fetch(gg.lossDReal);
-        try (Result res = r.run()) {
-          losses.put("D_fake", scalar(res, 0));
-          losses.put("D_real", scalar(res, 1));
+        // D phase: fresh fakes (unless shared) and the real batch.
+        if (gg.gdMain == null) {
+          SplittableRandom rd = rng(step, 1);
+          try (Inputs in = inputs(rd, step * 4 + 1)) {
+            var r =
+                in.feed(s.runner(), gg)
+                    .feed(gg.real, x)
+                    .feed(gg.cReal, c)
+                    .addTarget(gg.dMain)
+                    .fetch(gg.lossDFake)
+                    .fetch(gg.lossDReal);
+            try (Result res = r.run()) {
+              losses.put("D_fake", scalar(res, 0));
+              losses.put("D_real", scalar(res, 1));
+            }
+          }
         }
         if (gg.dReg != null && step % t.getR1Interval() == 0) {
           try (Result res =
