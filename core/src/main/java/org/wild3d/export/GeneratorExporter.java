@@ -24,6 +24,7 @@ import org.tensorflow.TensorFlow;
 import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.proto.MetaGraphDef;
 import org.tensorflow.proto.SavedModel;
+import org.tensorflow.proto.SaverDef;
 import org.wild3d.DataException;
 import org.wild3d.Version;
 import org.wild3d.Wild3dException;
@@ -194,14 +195,22 @@ public final class GeneratorExporter {
 
   /**
    * Records the metadata in the MetaGraphDef ({@code meta_info_def.any_info} as a {@code
-   * google.protobuf.StringValue}, {@code meta_graph_version}, {@code tensorflow_version}) and sets
-   * the SavedModel schema version to 1, as Python's {@code tf.saved_model.save} does.
+   * google.protobuf.StringValue}, {@code meta_graph_version}, {@code tensorflow_version}), marks
+   * the saver as V2 and sets the SavedModel schema version to 1, as Python's savers do.
    */
   private static void annotate(Path savedModelPb, String json) throws IOException {
     SavedModel.Builder sm = SavedModel.parseFrom(Files.readAllBytes(savedModelPb)).toBuilder();
     checkArgument(sm.getMetaGraphsCount() == 1, "saved model: expected one meta graph, found %s",
         sm.getMetaGraphsCount());
-    MetaGraphDef.MetaInfoDef.Builder info = sm.getMetaGraphsBuilder(0).getMetaInfoDefBuilder();
+    MetaGraphDef.Builder mg = sm.getMetaGraphsBuilder(0);
+    // TF Java's saver writes with SaveV2/RestoreV2 (variables.index + data shards) but leaves
+    // saver_def.version at LEGACY; loaders only use the op and tensor names, readers of the
+    // field expect the truth.
+    boolean v2 = mg.getGraphDef().getNodeList().stream().anyMatch(n -> n.getOp().equals("SaveV2"))
+        && mg.getGraphDef().getNodeList().stream().anyMatch(n -> n.getOp().equals("RestoreV2"));
+    checkArgument(v2, "saved model: expected SaveV2/RestoreV2 ops of the saver, found none");
+    mg.getSaverDefBuilder().setVersion(SaverDef.CheckpointFormatVersion.V2);
+    MetaGraphDef.MetaInfoDef.Builder info = mg.getMetaInfoDefBuilder();
     info.setMetaGraphVersion(ExportMetadata.FORMAT + "/" + ExportMetadata.FORMAT_VERSION)
         .setTensorflowVersion(TensorFlow.version())
         .setAnyInfo(Any.pack(StringValue.of(json)));
