@@ -184,8 +184,9 @@ public record ExportMetadata(
             "constant",
             false,
             new float[] {-1f, 1f},
-            "expected distance along the ray from the camera centre (world units), of the r x r"
-                + " neural rendering; where opacity is low it tends to ray_end");
+            "distance along the unit ray from the camera centre (world units) of the r x r"
+                + " neural rendering: sum(w t) / opacity, ray_end where opacity is 0, clamped to"
+                + " [ray_start, ray_end]");
     Map<String, SignatureInfo> sigs = new LinkedHashMap<>();
     for (Signature s : signatures) {
       sigs.put(s.key(), new SignatureInfo(tensors(s.getInputs()), tensors(s.getOutputs())));
