@@ -63,6 +63,11 @@ class GeneratorExporterTest {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
+    try { // an existing empty directory is a fine --out without --force
+      Files.createDirectories(shared.resolve("export"));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     exported = GeneratorExporter.export(run, null, shared.resolve("export"),
         new GeneratorExporter.Options(0.7f, false, 0));
   }
@@ -222,18 +227,7 @@ class GeneratorExporterTest {
   }
 
   @Test
-  void exportsTheCheckpointItIsGivenIntoAnExistingEmptyDirectory() throws Exception {
-    Path empty = Files.createDirectories(dir.resolve("empty"));
-    GeneratorExporter.Exported e = GeneratorExporter.export(run,
-        run.resolve("checkpoints/step-000000004"), empty, GeneratorExporter.Options.defaults());
-    assertThat(e.metadata().source().step()).isEqualTo(4);
-    assertThat(empty.resolve("wild3d.json")).isRegularFile();
-    assertThat(e.metadata().generation().defaultTruncationPsi())
-        .isEqualTo(cfg.getEval().getTruncationPsi());
-  }
-
-  @Test
-  void refusesANonEmptyOutputUnlessForcedAndReplacesItAtomically() throws Exception {
+  void refusesANonEmptyOutputUnlessForcedAndReplacesItWithTheGivenCheckpoint() throws Exception {
     Path out = Files.createDirectories(dir.resolve("out"));
     Files.writeString(out.resolve("keep.txt"), "mine");
     assertThatThrownBy(() -> GeneratorExporter.export(run, null, out,
@@ -245,7 +239,11 @@ class GeneratorExporterTest {
     assertThat(out.resolve("keep.txt")).hasContent("mine");
     assertThat(out.resolve("saved_model.pb")).doesNotExist();
 
-    GeneratorExporter.export(run, null, out, new GeneratorExporter.Options(null, true, 0));
+    GeneratorExporter.Exported e = GeneratorExporter.export(run,
+        run.resolve("checkpoints/step-000000004"), out, new GeneratorExporter.Options(null, true, 0));
+    assertThat(e.metadata().source().step()).isEqualTo(4); // the checkpoint it is given
+    assertThat(e.metadata().generation().defaultTruncationPsi())
+        .isEqualTo(cfg.getEval().getTruncationPsi());
     assertThat(out.resolve("keep.txt")).doesNotExist();
     assertThat(out.resolve("saved_model.pb")).isRegularFile();
     try (Stream<Path> s = Files.list(dir)) {
