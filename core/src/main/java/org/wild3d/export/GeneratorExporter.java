@@ -120,7 +120,7 @@ public final class GeneratorExporter {
     }
     try {
       ExportMetadata meta = write(runDir, cfg, ckpt, psi, options.intraThreads(), tmp);
-      install(tmp, target);
+      install(tmp, target, options.force());
       return new Exported(target, meta, listFiles(target), (System.nanoTime() - t0) * 1e-9);
     } catch (IOException e) {
       throw new UncheckedIOException("export: writing " + target, e);
@@ -221,11 +221,12 @@ public final class GeneratorExporter {
   }
 
   /** Renames {@code tmp} to {@code target}, replacing an existing (empty or forced) directory. */
-  private static void install(Path tmp, Path target) throws IOException {
+  private static void install(Path tmp, Path target, boolean force) throws IOException {
     if (!Files.exists(target)) {
       move(tmp, target);
       return;
     }
+    checkTarget(target, force); // again: something may have written there while exporting
     Path old = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".old-");
     Files.delete(old);
     move(target, old);
