@@ -88,6 +88,55 @@ public final class Fir {
   }
 
   /**
+   * StyleGAN3/EG3D's discriminator-input blur: a separable Gaussian with taps {@code
+   * 2^(−(i/σ)²)}, {@code i ∈ [−radius, radius]}, normalised to sum 1, zero padding outside. σ is
+   * an operand (fed per step as the blur fades out); σ ≤ 0 gives the identity, exactly (σ is
+   * clamped to 1e−3, where every tap but the centre underflows to 0).
+   * Shapes: {@code x [N,H,W,C] → [N,H,W,C]}, {@code sigma} scalar.
+   *
+   * @param radius taps on each side; EG3D uses {@code floor(3·σ₀)} for the initial σ₀
+   */
+  public static Operand<TFloat32> gaussianBlur(
+      Ops tf, Operand<TFloat32> x, Operand<TFloat32> sigma, int radius) {
+    Shapes.check("Fir.gaussianBlur input [N,H,W,C]", x, -1, -1, -1, -1);
+    checkArgument(radius >= 0, "Fir.gaussianBlur radius: expected >= 0, found %s", radius);
+    if (radius == 0) {
+      return x;
+    }
+    int k = 2 * radius + 1;
+    float[] offsets = new float[k];
+    for (int i = 0; i < k; i++) {
+      offsets[i] = i - radius;
+    }
+    Operand<TFloat32> s = tf.math.maximum(sigma, tf.constant(1e-3f));
+    Operand<TFloat32> taps = tf.math.pow(tf.constant(2f),
+        tf.math.neg(tf.math.square(tf.math.div(tf.constant(offsets), s)))); // [K]
+    taps = tf.math.div(taps, tf.sum(taps, tf.constant(0))); // [K], sums to 1
+    int h = Shapes.dim(x, 1);
+    int w = Shapes.dim(x, 2);
+    int c = Shapes.dim(x, 3);
+    Operand<TFloat32> p = tf.pad(x,
+        tf.constant(new int[][] {{0, 0}, {radius, radius}, {radius, radius}, {0, 0}}),
+        tf.constant(0f)); // [N,H+2R,W+2R,C]
+    Operand<TFloat32> rows = null;
+    for (int u = 0; u < k; u++) {
+      Operand<TFloat32> t = tf.math.mul(
+          tf.slice(p, tf.constant(new int[] {0, u, 0, 0}),
+              tf.constant(new int[] {-1, h, w + 2 * radius, c})),
+          tf.slice(taps, tf.constant(new int[] {u}), tf.constant(new int[] {1}))); // [N,H,W+2R,C]
+      rows = rows == null ? t : tf.math.add(rows, t);
+    }
+    Operand<TFloat32> out = null;
+    for (int v = 0; v < k; v++) {
+      Operand<TFloat32> t = tf.math.mul(
+          tf.slice(rows, tf.constant(new int[] {0, 0, v, 0}), tf.constant(new int[] {-1, h, w, c})),
+          tf.slice(taps, tf.constant(new int[] {v}), tf.constant(new int[] {1}))); // [N,H,W,C]
+      out = out == null ? t : tf.math.add(out, t);
+    }
+    return out;
+  }
+
+  /**
    * Every other row and column, starting at 0 (reshape and slice only: no strided ops).
    * Shapes: {@code [N,L,L',C] → [N,ceil(L/2),ceil(L'/2),C]}.
    */

@@ -18,6 +18,7 @@ import org.wild3d.disc.Discriminator;
 import org.wild3d.loss.GanLosses;
 import org.wild3d.model.Generator3D;
 import org.wild3d.model.SampleGraph;
+import org.wild3d.nn.Fir;
 import org.wild3d.nn.Noise;
 import org.wild3d.nn.Param;
 import org.wild3d.nn.Params;
@@ -55,6 +56,8 @@ public final class GanGraph {
   public final Placeholder<TInt32> cReal;
   public final Placeholder<TInt64> seed;
   public final Placeholder<TFloat32> emaBeta;
+  /** σ of the blur of D's image inputs (train.blur_fade_kimg), fed per step; null when off. */
+  public final Operand<TFloat32> blurSigma;
 
   public final Operand<TFloat32> lossGMain;
   public final Operand<TFloat32> lossDensity;
@@ -124,6 +127,14 @@ public final class GanGraph {
     seed = tf.withName("seed").placeholder(TInt64.class, Placeholder.shape(Shape.of(2)));
     emaBeta = tf.withName("ema_beta").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
 
+    // EG3D's fade-in: D's image inputs (not the raw ones) are blurred, σ fading to 0 (fed).
+    int blurRadius = t.getBlurFadeKimg() > 0 ? (int) Math.floor(3 * t.getBlurSigma()) : 0;
+    blurSigma = blurRadius > 0
+        ? tf.withName("blur_sigma").placeholderWithDefault(tf.constant(0f), Shape.scalar())
+        : null;
+    java.util.function.UnaryOperator<Operand<TFloat32>> blur = x -> blurRadius > 0
+        ? Fir.gaussianBlur(tf.withSubScope("blur"), x, blurSigma, blurRadius) : x;
+
     // ---- generator pass (shared by the G and D phases; D detaches it) -------------------------
     Ops gt = tf.withSubScope("fake");
     var mapped = g.map(z, cFake, gt.constant(1f));
@@ -134,7 +145,7 @@ public final class GanGraph {
 
     // ---- G main --------------------------------------------------------------------------------
     Ops lt = tf.withSubScope("loss");
-    fakeLogits = d.score(fake.image(), dual ? fake.raw() : null, cFakeViews);
+    fakeLogits = d.score(blur.apply(fake.image()), dual ? fake.raw() : null, cFakeViews);
     lossGMain = GanLosses.generatorLoss(lt, fakeLogits);
 
     // ---- G reg: EG3D density regulariser (σ at random points vs. slightly perturbed points) ----
@@ -165,7 +176,7 @@ public final class GanGraph {
     // ---- D main --------------------------------------------------------------------------------
     fakeImages = lt.stopGradient(fake.image());
     Operand<TFloat32> fakeRaw = lt.stopGradient(fake.raw());
-    Operand<TFloat32> dFake = d.score(fakeImages, dual ? fakeRaw : null, cFakeViews);
+    Operand<TFloat32> dFake = d.score(blur.apply(fakeImages), dual ? fakeRaw : null, cFakeViews);
     // EG3D: the real "raw" image is the real image resized to the neural rendering resolution,
     // a separate leaf for R1 (gradients w.r.t. the image do not flow through it).
     int rr = cfg.getRender().getResolution();
@@ -177,7 +188,7 @@ public final class GanGraph {
                     lt.constant(new int[] {rr, rr}),
                     org.tensorflow.op.image.ResizeBilinear.halfPixelCenters(true)))
             : null;
-    Operand<TFloat32> dReal = d.score(real, rawReal, cReal);
+    Operand<TFloat32> dReal = d.score(blur.apply(real), rawReal, cReal);
     lossDFake = GanLosses.discriminatorFakeLoss(lt, dFake);
     lossDReal = GanLosses.discriminatorRealLoss(lt, dReal);
 

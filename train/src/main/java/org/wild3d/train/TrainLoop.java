@@ -67,13 +67,6 @@ public final class TrainLoop implements TrainJob {
     Experiment cfg = ctx.resolved();
     Train t = cfg.getTrain();
     PrintWriter out = ctx.out();
-    if (t.getBlurFadeKimg() > 0) {
-      throw new ConfigException(
-          new ConfigError(
-              "train.blur_fade_kimg",
-              "expected 0, found " + t.getBlurFadeKimg() + " (the discriminator-input blur fade-in is not"
-                  + " implemented in this version of the training loop: set it to 0)"));
-    }
     // Parsed before anything is built, so a bad name fails fast (exit 2, naming it).
     List<MetricSpec> metricSpecs;
     try {
@@ -292,6 +285,9 @@ public final class TrainLoop implements TrainJob {
               log.scalar("Loss/" + e.getKey(), step, (float) mean);
             }
             log.scalar("Progress/kimg", step, (float) kimg);
+            if (gg.blurSigma != null) {
+              log.scalar("Progress/blur_sigma", step, blurSigma());
+            }
             log.scalar(
                 "Timing/sec_per_kimg", step, (float) (progress.workSeconds() / Math.max(1e-9, kimg - progress.startDone())));
             sums.clear();
@@ -317,12 +313,15 @@ public final class TrainLoop implements TrainJob {
     Map<String, Float> step(Batch real) {
       Map<String, Float> losses = new LinkedHashMap<>();
       try (TFloat32 x = real.imagesTensor();
-          TInt32 c = real.classesTensor()) {
+          TInt32 c = real.classesTensor();
+          TFloat32 sigma = TFloat32.scalarOf(blurSigma())) {
+        java.util.function.UnaryOperator<Session.Runner> blur =
+            r -> gg.blurSigma != null ? r.feed(gg.blurSigma, sigma) : r;
         // G phase: its own latents, classes and cameras.
         SplittableRandom rg = rng(step, 0);
         try (Inputs in = inputs(rg, step * 4)) {
           if (gg.gdMain != null) {
-            var r = in.feed(s.runner(), gg).feed(gg.real, x).feed(gg.cReal, c)
+            var r = blur.apply(in.feed(s.runner(), gg)).feed(gg.real, x).feed(gg.cReal, c)
                 .addTarget(gg.gdMain).fetch(gg.lossGMain).fetch(gg.lossDFakeShared)
                 .fetch(gg.lossDReal);
             try (Result res = r.run()) {
@@ -331,8 +330,8 @@ public final class TrainLoop implements TrainJob {
               losses.put("D_real", scalar(res, 2));
             }
           } else {
-            try (Result res = in.feed(s.runner(), gg).addTarget(gg.gMain).fetch(gg.lossGMain)
-                .run()) {
+            try (Result res = blur.apply(in.feed(s.runner(), gg)).addTarget(gg.gMain)
+                .fetch(gg.lossGMain).run()) {
               losses.put("G", scalar(res, 0));
             }
           }
@@ -347,7 +346,7 @@ public final class TrainLoop implements TrainJob {
           SplittableRandom rd = rng(step, 1);
           try (Inputs in = inputs(rd, step * 4 + 1)) {
             var r =
-                in.feed(s.runner(), gg)
+                blur.apply(in.feed(s.runner(), gg))
                     .feed(gg.real, x)
                     .feed(gg.cReal, c)
                     .addTarget(gg.dMain)
@@ -361,7 +360,8 @@ public final class TrainLoop implements TrainJob {
         }
         if (gg.dReg != null && step % t.getR1Interval() == 0) {
           try (Result res =
-              s.runner().feed(gg.real, x).feed(gg.cReal, c).addTarget(gg.dReg).fetch(gg.r1Penalty).run()) {
+              blur.apply(s.runner()).feed(gg.real, x).feed(gg.cReal, c).addTarget(gg.dReg)
+                  .fetch(gg.r1Penalty).run()) {
             losses.put("R1", scalar(res, 0));
           }
         }
@@ -392,6 +392,12 @@ public final class TrainLoop implements TrainJob {
         }
       }
       return losses;
+    }
+
+    /** EG3D's blur σ of D's inputs now: train.blur_sigma fading linearly to 0 by blur_fade_kimg. */
+    float blurSigma() {
+      return t.getBlurFadeKimg() > 0
+          ? (float) (t.getBlurSigma() * Math.max(1 - kimg / t.getBlurFadeKimg(), 0)) : 0f;
     }
 
     SplittableRandom rng(long stepIndex, int phase) {

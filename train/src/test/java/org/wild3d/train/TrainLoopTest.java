@@ -122,6 +122,33 @@ class TrainLoopTest {
   }
 
   @Test
+  void blursDiscriminatorInputsWithASigmaFadingLinearlyToZero() throws Exception {
+    Path runs = dir.resolve("runs");
+    TinyTraining.Io io = new TinyTraining.Io();
+    int code = train(io, args(runs, TinyTraining.overrides(dir.resolve("cache"),
+        "train { total_kimg: 0.024 blur_fade_kimg: 0.016 blur_sigma: 2 }")));
+    assertThat(code).as(io.err.toString()).isZero();
+    Path run;
+    try (Stream<Path> s = Files.list(runs)) {
+      run = s.findFirst().orElseThrow();
+    }
+    Path events;
+    try (Stream<Path> s = Files.list(run)) {
+      events = s.filter(p -> p.getFileName().toString().startsWith("events.out.tfevents"))
+          .findFirst().orElseThrow();
+    }
+    // Ticks end at 0.008, 0.016, 0.024 kimg (steps 2, 4, 6): σ = 2·(1 − kimg/0.016), floored at 0.
+    List<Float> sigmas = EventFiles.read(events).stream().filter(Event::hasSummary)
+        .flatMap(e -> e.getSummary().getValueList().stream())
+        .filter(v -> v.getTag().equals("Progress/blur_sigma")).map(EventFiles::scalar).toList();
+    // (kimg is a running sum of 0.004s, so "0" at 0.016 kimg is within float rounding of 0.)
+    assertThat(sigmas).hasSize(3);
+    assertThat(sigmas.get(0)).isCloseTo(1f, org.assertj.core.data.Offset.offset(1e-5f));
+    assertThat(sigmas.get(1)).isCloseTo(0f, org.assertj.core.data.Offset.offset(1e-5f));
+    assertThat(sigmas.get(2)).isZero();
+  }
+
+  @Test
   void aMalformedTrainMetricIsAConfigErrorNamingTheField() {
     TinyTraining.Io io = new TinyTraining.Io();
     int code = train(io, args(dir.resolve("runs"), TinyTraining.overrides(dir.resolve("cache"),
@@ -150,14 +177,5 @@ class TrainLoopTest {
     for (var c : new CheckpointManager(run.resolve("checkpoints"), 5).list()) {
       assertThat(c.dir().resolve("variables.index")).exists();
     }
-  }
-
-  @Test
-  void unimplementedBlurFadeInIsAConfigErrorNotASilentNoOp() throws Exception {
-    TinyTraining.Io io = new TinyTraining.Io();
-    int code =
-        train(io, args(dir.resolve("runs"), TinyTraining.overrides(dir.resolve("cache"), "train { blur_fade_kimg: 10 }")));
-    assertThat(code).isEqualTo(3);
-    assertThat(io.err.toString()).contains("train.blur_fade_kimg").contains("set it to 0");
   }
 }
