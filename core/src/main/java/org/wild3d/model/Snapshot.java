@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
-import org.tensorflow.Operand;
 import org.tensorflow.Graph;
+import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.exceptions.TensorFlowException;
@@ -94,7 +94,6 @@ public final class Snapshot implements AutoCloseable {
   private final Placeholder<TFloat32> cam2world;
   private final Placeholder<TFloat32> intrinsics;
   private final Placeholder<TFloat32> psi;
-  private final Generator3D.Output out;
   private final Operand<TFloat32> mappedWs;
   private final Placeholder<TFloat32> ws;
   private final Map<Integer, Generator3D.Output> fromW = new HashMap<>();
@@ -121,7 +120,6 @@ public final class Snapshot implements AutoCloseable {
       generator = new Generator3D(tf, new Params(config.getSeed()), config, "G_ema");
       var mapped = generator.map(z, classes, psi);
       mappedWs = mapped.ws();
-      out = generator.synthesize(mapped.ws(), cam2world, intrinsics, 1, Noise.constant(), null);
       ws = in.withName("ws").placeholder(TFloat32.class,
           Placeholder.shape(Shape.of(-1, numWs(), wDim())));
       fromW.put(1, generator.synthesize(ws, cam2world, intrinsics, 1, Noise.constant(), null));
@@ -224,20 +222,10 @@ public final class Snapshot implements AutoCloseable {
    */
   public Generated generate(float[] z, int[] classes, Camera[] cameras, float truncationPsi) {
     int n = checkScenes(z, classes);
-    int zDim = zDim();
     checkArgument(cameras.length == n, "generate cameras: expected %s (one per scene), found %s",
         n, cameras.length);
-    try (TFloat32 zt = TFloat32.tensorOf(Shape.of(n, zDim), DataBuffers.of(z, true, false));
-        TInt32 ct = TInt32.vectorOf(classes);
-        TFloat32 pt = TFloat32.scalarOf(truncationPsi);
-        Cameras.Batch cams = Cameras.toTensors(cameras);
-        Result r = session.runner().feed(this.z, zt).feed(this.classes, ct).feed(psi, pt)
-            .feed(cam2world, cams.cam2world()).feed(intrinsics, cams.intrinsics())
-            .fetch(out.image()).fetch(out.depth()).fetch(out.opacity()).run()) {
-      TFloat32 img = (TFloat32) r.get(0);
-      return new Generated(floats(img), floats((TFloat32) r.get(1)), floats((TFloat32) r.get(2)),
-          n, (int) img.shape().size(1), renderResolution());
-    }
+    // Two runs (map, then render the latents) give the same bits as one graph from z to images.
+    return generateFromW(map(z, classes, truncationPsi), n, cameras);
   }
 
   /**

@@ -23,13 +23,15 @@ class SnapshotFieldTest {
   @TempDir static Path dir;
   private static Snapshot snap;
   private static TinyRuns.Inputs in;
+  /** G_ema's images of {@code in} at ψ = 0.7 computed in one training-like graph from z. */
+  private static float[] inGraph;
 
   @BeforeAll
   static void open() {
     // No importance samples: a pixel is then the composite of the bin centres alone.
     LoadedConfig cfg = TinyRuns.config(dir.resolve("cache"), "render { samples_importance: 0 }");
     in = TinyRuns.Inputs.of(cfg.resolved(), 3);
-    TinyRuns.writeRun(dir.resolve("run"), cfg, 2, in, 0.7f);
+    inGraph = TinyRuns.writeRun(dir.resolve("run"), cfg, 2, in, 0.7f);
     snap = Snapshot.open(dir.resolve("run"), 0);
   }
 
@@ -39,13 +41,14 @@ class SnapshotFieldTest {
   }
 
   @Test
-  void generateFromMappedLatentsEqualsGenerateFromZ() {
+  void generateFromMappedLatentsEqualsTheGraphFromZ() {
     float[] ws = snap.map(in.z(), in.classes(), 0.7f);
     int l = snap.numWs();
     int wd = snap.wDim();
     assertThat(ws).hasSize(3 * l * wd);
     Snapshot.Generated fromZ = snap.generate(in.z(), in.classes(), in.cameras(), 0.7f);
     Snapshot.Generated fromW = snap.generateFromW(ws, 3, in.cameras());
+    assertThat(fromW.images()).containsExactly(inGraph);
     assertThat(fromW.images()).containsExactly(fromZ.images());
     assertThat(fromW.depth()).containsExactly(fromZ.depth());
     assertThat(fromW.opacity()).containsExactly(fromZ.opacity());
