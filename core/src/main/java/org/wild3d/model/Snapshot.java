@@ -99,7 +99,8 @@ public final class Snapshot implements AutoCloseable {
   private final Map<Integer, Generator3D.Output> fromW = new HashMap<>();
   private final Placeholder<TFloat32> planes;
   private final Placeholder<TFloat32> points;
-  private final DensityField.Output field;
+  private final Operand<TFloat32> fieldSigma; // [1,M,1]
+  private final Operand<TFloat32> fieldRgb; // [1,M,3] in [0, 1]
 
   private Snapshot(Path runDir, Experiment config, Checkpoint checkpoint, int intraThreads) {
     this.runDir = runDir;
@@ -130,10 +131,10 @@ public final class Snapshot implements AutoCloseable {
       points = in.withName("points").placeholder(TFloat32.class,
           Placeholder.shape(Shape.of(1, FIELD_CHUNK, 3)));
       DensityField.Output f = generator.renderer().field(planes, 1).query(in, points, null);
-      Operand<TFloat32> rgb = in.clipByValue(
+      fieldSigma = f.sigma();
+      fieldRgb = in.clipByValue(
           in.gather(f.features(), in.constant(new int[] {0, 1, 2}), in.constant(2)),
-          in.constant(0f), in.constant(1f)); // [N,M,3]
-      field = new DensityField.Output(f.sigma(), rgb);
+          in.constant(0f), in.constant(1f)); // [1,M,3]
       session = Sessions.create(graph, intraThreads);
     } catch (RuntimeException e) {
       graph.close();
@@ -325,8 +326,8 @@ public final class Snapshot implements AutoCloseable {
   }
 
   private Result fetchField(TFloat32 pl, TFloat32 pt, boolean withRgb) {
-    Session.Runner run = session.runner().feed(planes, pl).feed(points, pt).fetch(field.sigma());
-    return withRgb ? run.fetch(field.features()).run() : run.run();
+    Session.Runner run = session.runner().feed(planes, pl).feed(points, pt).fetch(fieldSigma);
+    return withRgb ? run.fetch(fieldRgb).run() : run.run();
   }
 
   /** Triplanes {@code [1,R,R,3F]} of one scene. */

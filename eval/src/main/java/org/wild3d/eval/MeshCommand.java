@@ -94,8 +94,10 @@ final class MeshCommand implements Callable<Integer> {
           String stem = SceneOptions.stem(seed, cls);
           float[] ws = snap.map(z, new int[] {cls}, scenes.truncation);
           ScalarGrid sigma = grid.withValues(snap.density(ws, points));
+          long t1 = System.nanoTime();
           float[] range = sigma.range();
           TriangleMesh mesh = MarchingCubes.extract(sigma.closedAtBoundary(0f), threshold);
+          long t2 = System.nanoTime();
           done++;
           if (mesh.isEmpty()) {
             empty++;
@@ -114,9 +116,10 @@ final class MeshCommand implements Callable<Integer> {
           }
           double sec = (System.nanoTime() - t0) / 1e9;
           boolean closed = mesh.isClosed();
-          log.printf(Locale.ROOT, "mesh %d/%d %s: %d vertices, %d faces, %s, %.1f s%n", done,
-              total, stem, mesh.vertexCount(), mesh.faceCount(),
-              closed ? "closed" : "open", sec);
+          log.printf(Locale.ROOT, "mesh %d/%d %s: %d vertices, %d faces, %s, %.1f s (density"
+                  + " %.1f s, marching cubes %.2f s, colours, file, checks %.2f s)%n", done, total, stem,
+              mesh.vertexCount(), mesh.faceCount(), closed ? "closed" : "open", sec,
+              (t1 - t0) / 1e9, (t2 - t1) / 1e9, (System.nanoTime() - t2) / 1e9);
           log.flush();
           out.printf(Locale.ROOT, "%-22s %9d %9d %7s %8.3g..%-8.3g %7.1f  %s%n", stem,
               mesh.vertexCount(), mesh.faceCount(), closed ? "yes" : "no", range[0], range[1],

@@ -86,7 +86,7 @@ final class SceneOptions {
 
   /** Opens the run's snapshot (exit 4 naming the path when there is none). */
   Snapshot open() {
-    return Snapshot.open(checkpoint != null ? checkpoint : run, threads);
+    return Snapshot.open(run, checkpoint, threads);
   }
 
   /**

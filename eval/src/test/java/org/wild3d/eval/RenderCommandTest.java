@@ -69,8 +69,13 @@ class RenderCommandTest {
     assertThat(err.toString()).contains("render 4/4 seed0001-class02: 3 views, 8 frames");
     assertThat(out.toString()).contains("2 rows (classes [0, 2]) x 6 columns");
 
+    // The same again, naming the (only) checkpoint explicitly: the same bytes.
     Path b = dir.resolve("b");
-    assertThat(run(args(b))).as(err.toString()).isZero();
+    String[] withCheckpoint = java.util.Arrays.copyOf(args(b), args(b).length + 2);
+    withCheckpoint[withCheckpoint.length - 2] = "--checkpoint";
+    withCheckpoint[withCheckpoint.length - 1] =
+        run.resolve("checkpoints/step-000000003").toString();
+    assertThat(run(withCheckpoint)).as(err.toString()).isZero();
     for (String f : new String[] {"grid.png", "depth.png", "opacity.png", "depth.json",
         "orbit-seed0001-class02.gif"}) {
       assertThat(Files.readAllBytes(b.resolve(f))).as(f)
