@@ -26,6 +26,8 @@ import java.util.List;
  *
  * <p>Vertices lie on grid edges, linearly interpolated, and are shared by all cells around the
  * edge (welded by construction). Memory: one int per grid edge (12 bytes per node).
+ *
+ * <p>Shapes: {@code grid values [X,Y,Z]} → {@code vertices [V,3]}, {@code faces [T,3]}.
  */
 public final class MarchingCubes {
   /** Corner {@code c} of a cell sits at offset {@code (c & 1, (c >> 1) & 1, (c >> 2) & 1)}. */

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /** What the mesh writers share: refusing empty meshes and writing atomically. */
 final class MeshWriters {
@@ -36,6 +37,7 @@ final class MeshWriters {
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
           body.write(out);
         }
+        readableByAll(tmp);
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING,
             StandardCopyOption.ATOMIC_MOVE);
       } finally {
@@ -56,6 +58,15 @@ final class MeshWriters {
     if (s.length() > 1 << 16) {
       out.write(s.toString().getBytes(StandardCharsets.US_ASCII));
       s.setLength(0);
+    }
+  }
+
+  /** Temporary files are created owner-only (0600); a written mesh is an ordinary file (0644). */
+  private static void readableByAll(Path file) throws IOException {
+    try {
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+    } catch (UnsupportedOperationException e) {
+      // not a POSIX file system (Windows): the default permissions apply
     }
   }
 }

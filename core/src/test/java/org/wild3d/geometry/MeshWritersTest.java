@@ -95,6 +95,10 @@ class MeshWritersTest {
       }
     }
     assertThat(b.remaining()).isZero();
+    if (Files.getFileStore(ply).supportsFileAttributeView("posix")) {
+      assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+          Files.getPosixFilePermissions(ply))).isEqualTo("rw-r--r--");
+    }
     assertLoadsWithMeshFiles(ply, m);
   }
 
