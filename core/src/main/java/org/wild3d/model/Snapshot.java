@@ -4,7 +4,11 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import org.tensorflow.Graph;
+import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.exceptions.TensorFlowException;
@@ -23,6 +27,7 @@ import org.wild3d.config.Configs;
 import org.wild3d.config.Experiment;
 import org.wild3d.nn.Noise;
 import org.wild3d.nn.Params;
+import org.wild3d.render.DensityField;
 import org.wild3d.tf.Sessions;
 
 /**
@@ -33,8 +38,16 @@ import org.wild3d.tf.Sessions;
  * <p>The graph holds only {@code G_ema}'s variables; restoring a training checkpoint (which holds
  * every variable of the training graph) reads just those by name.
  *
+ * <p>Besides images from {@code z} it maps latents ({@link #map}), renders given latents from
+ * several cameras per scene ({@link #generateFromW}), and queries the radiance field of one scene
+ * at arbitrary points ({@link #sampleField}, {@link #density}), the input of marching cubes.
+ *
  * <p>Shapes: {@code z [N,Z]}, {@code classes [N]}, {@code N} cameras (one view per scene) →
- * {@code image [N,H,W,3]} in [−1,1], {@code depth, opacity [N,r,r,1]}.
+ * {@code image [N,H,W,3]} in [−1,1], {@code depth, opacity [N,r,r,1]}; latents {@code ws
+ * [N,L,Wd]} (L = {@link #numWs()}); field queries {@code points [P,3]} → {@code sigma [P]},
+ * {@code rgb [P,3]}.
+ *
+ * <p>Not thread-safe: the graph grows on the first render with a new number of views per scene.
  */
 public final class Snapshot implements ImageGenerator, AutoCloseable {
   /** Folder of checkpoints inside a run directory. */
@@ -54,6 +67,22 @@ public final class Snapshot implements ImageGenerator, AutoCloseable {
       float[] images, float[] depth, float[] opacity, int size, int resolution,
       int renderResolution) {}
 
+  /**
+   * Field samples of one scene at {@code size} points.
+   *
+   * @param sigma {@code [P]} activated density σ = softplus(raw − 1), what the renderer composites
+   * @param rgb {@code [P,3]} colour in [0, 1]: the decoder's first 3 feature channels (clamped),
+   *     which the renderer maps to {@code 2·f − 1} where a ray is opaque
+   * @param size P
+   */
+  public record FieldSamples(float[] sigma, float[] rgb, int size) {}
+
+  /**
+   * Points per field query (the decoder needs a static count; the last chunk is padded): bounds
+   * the memory of one run to about 4 KB per point at F = 32.
+   */
+  static final int FIELD_CHUNK = 16_384;
+
   private final Path runDir;
   private final Experiment config;
   private final Checkpoint checkpoint;
@@ -65,7 +94,13 @@ public final class Snapshot implements ImageGenerator, AutoCloseable {
   private final Placeholder<TFloat32> cam2world;
   private final Placeholder<TFloat32> intrinsics;
   private final Placeholder<TFloat32> psi;
-  private final Generator3D.Output out;
+  private final Operand<TFloat32> mappedWs;
+  private final Placeholder<TFloat32> ws;
+  private final Map<Integer, Generator3D.Output> fromW = new HashMap<>();
+  private final Placeholder<TFloat32> planes;
+  private final Placeholder<TFloat32> points;
+  private final Operand<TFloat32> fieldSigma; // [1,M,1]
+  private final Operand<TFloat32> fieldRgb; // [1,M,3] in [0, 1]
 
   private Snapshot(Path runDir, Experiment config, Checkpoint checkpoint, int intraThreads) {
     this.runDir = runDir;
@@ -85,7 +120,21 @@ public final class Snapshot implements ImageGenerator, AutoCloseable {
       psi = in.withName("psi").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
       generator = new Generator3D(tf, new Params(config.getSeed()), config, "G_ema");
       var mapped = generator.map(z, classes, psi);
-      out = generator.synthesize(mapped.ws(), cam2world, intrinsics, 1, Noise.constant(), null);
+      mappedWs = mapped.ws();
+      ws = in.withName("ws").placeholder(TFloat32.class,
+          Placeholder.shape(Shape.of(-1, numWs(), wDim())));
+      fromW.put(1, generator.synthesize(ws, cam2world, intrinsics, 1, Noise.constant(), null));
+      int res = config.getModel().getTriplane().getResolution();
+      int c3 = 3 * config.getModel().getTriplane().getChannels();
+      planes = in.withName("planes").placeholder(TFloat32.class,
+          Placeholder.shape(Shape.of(-1, res, res, c3)));
+      points = in.withName("points").placeholder(TFloat32.class,
+          Placeholder.shape(Shape.of(1, FIELD_CHUNK, 3)));
+      DensityField.Output f = generator.renderer().field(planes, 1).query(in, points, null);
+      fieldSigma = f.sigma();
+      fieldRgb = in.clipByValue(
+          in.gather(f.features(), in.constant(new int[] {0, 1, 2}), in.constant(2)),
+          in.constant(0f), in.constant(1f)); // [1,M,3]
       session = Sessions.create(graph, intraThreads);
     } catch (RuntimeException e) {
       graph.close();
@@ -174,29 +223,158 @@ public final class Snapshot implements ImageGenerator, AutoCloseable {
    */
   @Override
   public Generated generate(float[] z, int[] classes, Camera[] cameras, float truncationPsi) {
-    int n = classes.length;
-    int zDim = zDim();
-    checkArgument(n > 0, "generate: expected at least one scene, found none");
-    checkArgument(z.length == n * zDim, "generate z: expected N*Z = %s floats, found %s",
-        n * zDim, z.length);
+    int n = checkScenes(z, classes);
     checkArgument(cameras.length == n, "generate cameras: expected %s (one per scene), found %s",
         n, cameras.length);
-    int k = Math.max(1, config.getModel().getNumClasses());
+    // Two runs (map, then render the latents) give the same bits as one graph from z to images.
+    return generateFromW(map(z, classes, truncationPsi), n, cameras);
+  }
+
+  /**
+   * Mapped latents, truncated: what {@link #generate} renders.
+   *
+   * @param z {@code [N,Z]} row-major latents
+   * @param classes {@code [N]} class indices (ignored by unconditional models)
+   * @param truncationPsi 1 = no truncation
+   * @return {@code ws [N,L,Wd]} row-major, L = {@link #numWs()}, Wd = {@link #wDim()}
+   */
+  public float[] map(float[] z, int[] classes, float truncationPsi) {
+    int n = checkScenes(z, classes);
+    try (TFloat32 zt = TFloat32.tensorOf(Shape.of(n, zDim()), DataBuffers.of(z, true, false));
+        TInt32 ct = TInt32.vectorOf(classes);
+        TFloat32 pt = TFloat32.scalarOf(truncationPsi);
+        Result r = session.runner().feed(this.z, zt).feed(this.classes, ct).feed(psi, pt)
+            .fetch(mappedWs).run()) {
+      return floats((TFloat32) r.get(0));
+    }
+  }
+
+  /**
+   * Renders latents of {@code scenes} scenes, each from {@code V = cameras.length / scenes}
+   * cameras (scene-major: camera {@code n·V + v} sees scene n). {@code generateFromW(map(z, c, ψ),
+   * N, cams)} equals {@code generate(z, c, cams, ψ)}.
+   *
+   * @param ws {@code [N,L,Wd]}, or {@code [N,Wd]} (one w per scene, broadcast to every layer)
+   * @param cameras {@code N·V} cameras
+   * @return {@code N·V} images, depths and opacities in camera order
+   */
+  public Generated generateFromW(float[] ws, int scenes, Camera[] cameras) {
+    checkArgument(scenes > 0, "generateFromW scenes: expected > 0, found %s", scenes);
+    checkArgument(cameras.length > 0 && cameras.length % scenes == 0,
+        "generateFromW cameras: expected a positive multiple of %s (V per scene), found %s",
+        scenes, cameras.length);
+    int views = cameras.length / scenes;
+    float[] full = broadcastWs(ws, scenes);
+    Generator3D.Output o = fromW.computeIfAbsent(views, v -> generator.synthesize(this.ws,
+        cam2world, intrinsics, v, Noise.constant(), null));
+    try (TFloat32 wt = TFloat32.tensorOf(Shape.of(scenes, numWs(), wDim()),
+            DataBuffers.of(full, true, false));
+        Cameras.Batch cams = Cameras.toTensors(cameras);
+        Result r = session.runner().feed(this.ws, wt)
+            .feed(cam2world, cams.cam2world()).feed(intrinsics, cams.intrinsics())
+            .fetch(o.image()).fetch(o.depth()).fetch(o.opacity()).run()) {
+      TFloat32 img = (TFloat32) r.get(0);
+      return new Generated(floats(img), floats((TFloat32) r.get(1)), floats((TFloat32) r.get(2)),
+          cameras.length, (int) img.shape().size(1), renderResolution());
+    }
+  }
+
+  /**
+   * Density and colour of one scene's radiance field at world points, exactly as the renderer
+   * evaluates them (triplane sampling, decoder, σ activation; no noise). The triplanes are
+   * synthesised once; the points are queried in chunks of {@value #FIELD_CHUNK}, so a 128³ grid
+   * fits in memory.
+   *
+   * @param ws one scene's latents {@code [L,Wd]} or {@code [Wd]}
+   * @param points {@code [P,3]} world coordinates, row-major
+   */
+  public FieldSamples sampleField(float[] ws, float[] points) {
+    return query(ws, points, true);
+  }
+
+  /** σ of one scene at {@code points [P,3]}: {@link #sampleField} without the colours. */
+  public float[] density(float[] ws, float[] points) {
+    return query(ws, points, false).sigma();
+  }
+
+  private FieldSamples query(float[] ws, float[] pts, boolean withRgb) {
+    checkArgument(pts.length % 3 == 0, "field points: expected [P,3] floats, found %s",
+        pts.length);
+    int p = pts.length / 3;
+    float[] sigma = new float[p];
+    float[] rgb = withRgb ? new float[p * 3] : null;
+    try (TFloat32 pl = planes(ws)) {
+      float[] chunk = new float[3 * FIELD_CHUNK];
+      float[] sig = new float[FIELD_CHUNK];
+      float[] col = new float[3 * FIELD_CHUNK];
+      for (int start = 0; start < p; start += FIELD_CHUNK) {
+        int m = Math.min(FIELD_CHUNK, p - start);
+        System.arraycopy(pts, 3 * start, chunk, 0, 3 * m);
+        Arrays.fill(chunk, 3 * m, chunk.length, 0f); // padding, discarded
+        try (TFloat32 pt = TFloat32.tensorOf(Shape.of(1, FIELD_CHUNK, 3),
+                DataBuffers.of(chunk, true, false));
+            Result r = fetchField(pl, pt, withRgb)) {
+          ((TFloat32) r.get(0)).copyTo(DataBuffers.of(sig, false, false));
+          System.arraycopy(sig, 0, sigma, start, m);
+          if (withRgb) {
+            ((TFloat32) r.get(1)).copyTo(DataBuffers.of(col, false, false));
+            System.arraycopy(col, 0, rgb, 3 * start, 3 * m);
+          }
+        }
+      }
+    }
+    return new FieldSamples(sigma, rgb, p);
+  }
+
+  private Result fetchField(TFloat32 pl, TFloat32 pt, boolean withRgb) {
+    Session.Runner run = session.runner().feed(planes, pl).feed(points, pt).fetch(fieldSigma);
+    return withRgb ? run.fetch(fieldRgb).run() : run.run();
+  }
+
+  /** Triplanes {@code [1,R,R,3F]} of one scene. */
+  private TFloat32 planes(float[] sceneWs) {
+    float[] full = broadcastWs(sceneWs, 1);
+    Operand<TFloat32> pl = fromW.get(1).planes();
+    try (TFloat32 wt = TFloat32.tensorOf(Shape.of(1, numWs(), wDim()),
+            DataBuffers.of(full, true, false));
+        Result r = session.runner().feed(ws, wt).fetch(pl).run()) {
+      TFloat32 t = (TFloat32) r.get(0);
+      TFloat32 copy = TFloat32.tensorOf(t.shape());
+      t.copyTo(copy);
+      return copy;
+    }
+  }
+
+  /** {@code [N,L,Wd]} from {@code [N,L,Wd]} or {@code [N,Wd]}. */
+  private float[] broadcastWs(float[] w, int scenes) {
+    int l = numWs();
+    int wd = wDim();
+    if (w.length == scenes * l * wd) {
+      return w;
+    }
+    checkArgument(w.length == scenes * wd,
+        "latents ws: expected N*L*Wd = %s or N*Wd = %s floats (N = %s, L = %s, Wd = %s), found %s",
+        scenes * l * wd, scenes * wd, scenes, l, wd, w.length);
+    float[] out = new float[scenes * l * wd];
+    for (int n = 0; n < scenes; n++) {
+      for (int i = 0; i < l; i++) {
+        System.arraycopy(w, n * wd, out, (n * l + i) * wd, wd);
+      }
+    }
+    return out;
+  }
+
+  private int checkScenes(float[] z, int[] classes) {
+    int n = classes.length;
+    checkArgument(n > 0, "generate: expected at least one scene, found none");
+    checkArgument(z.length == n * zDim(), "generate z: expected N*Z = %s floats, found %s",
+        n * zDim(), z.length);
+    int k = numClasses();
     for (int c : classes) {
       checkArgument(c >= 0 && c < k, "generate classes: expected indices in [0, %s), found %s", k,
           c);
     }
-    try (TFloat32 zt = TFloat32.tensorOf(Shape.of(n, zDim), DataBuffers.of(z, true, false));
-        TInt32 ct = TInt32.vectorOf(classes);
-        TFloat32 pt = TFloat32.scalarOf(truncationPsi);
-        Cameras.Batch cams = Cameras.toTensors(cameras);
-        Result r = session.runner().feed(this.z, zt).feed(this.classes, ct).feed(psi, pt)
-            .feed(cam2world, cams.cam2world()).feed(intrinsics, cams.intrinsics())
-            .fetch(out.image()).fetch(out.depth()).fetch(out.opacity()).run()) {
-      TFloat32 img = (TFloat32) r.get(0);
-      return new Generated(floats(img), floats((TFloat32) r.get(1)), floats((TFloat32) r.get(2)),
-          n, (int) img.shape().size(1), renderResolution());
-    }
+    return n;
   }
 
   private static float[] floats(TFloat32 t) {
@@ -217,6 +395,21 @@ public final class Snapshot implements ImageGenerator, AutoCloseable {
 
   public Checkpoint checkpoint() {
     return checkpoint;
+  }
+
+  /** L, the number of latents per scene (one per synthesis layer). */
+  public int numWs() {
+    return generator.synthesis().numWs();
+  }
+
+  /** Wd, the latent width. */
+  public int wDim() {
+    return config.getModel().getMapping().getWDim();
+  }
+
+  /** The triplanes' box edge: the object lives in {@code [−box/2, box/2]³}. */
+  public float boxSize() {
+    return config.getModel().getTriplane().getBoxSize();
   }
 
   @Override

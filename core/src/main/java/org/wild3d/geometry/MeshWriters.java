@@ -1,0 +1,72 @@
+package org.wild3d.geometry;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/** What the mesh writers share: refusing empty meshes and writing atomically. */
+final class MeshWriters {
+  private MeshWriters() {}
+
+  /** Body of a mesh file. */
+  interface Body {
+    void write(OutputStream out) throws IOException;
+  }
+
+  static void checkWritable(TriangleMesh mesh, Path file) {
+    checkArgument(!mesh.isEmpty(), "mesh %s: expected at least one face, found none (the field"
+        + " has no surface at this iso level: pick a level between its minimum and maximum)",
+        file);
+  }
+
+  /** Writes through a temporary file in the same folder, then renames it onto {@code file}. */
+  static void atomically(Path file, String suffix, Body body) {
+    try {
+      Path parent = file.toAbsolutePath().getParent();
+      Files.createDirectories(parent);
+      Path tmp = Files.createTempFile(parent, ".tmp-", suffix);
+      try {
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+          body.write(out);
+        }
+        readableByAll(tmp);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING,
+            StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing " + file, e);
+    }
+  }
+
+  /** A colour in [0, 1] as a byte 0..255, rounded and clamped. */
+  static int toByte(float c) {
+    return Math.max(0, Math.min(255, Math.round(c * 255f)));
+  }
+
+  /** Writes out {@code s} and empties it once it holds more than 64 KB. */
+  static void flushIfLong(StringBuilder s, OutputStream out) throws IOException {
+    if (s.length() > 1 << 16) {
+      out.write(s.toString().getBytes(StandardCharsets.US_ASCII));
+      s.setLength(0);
+    }
+  }
+
+  /** Temporary files are created owner-only (0600); a written mesh is an ordinary file (0644). */
+  private static void readableByAll(Path file) throws IOException {
+    try {
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+    } catch (UnsupportedOperationException e) {
+      // not a POSIX file system (Windows): the default permissions apply
+    }
+  }
+}
