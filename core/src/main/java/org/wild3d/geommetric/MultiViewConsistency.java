@@ -14,11 +14,14 @@ import org.wild3d.config.CameraPrior;
  * projected into B and its distance to B's centre compared with B's depth there; then B → A.
  *
  * <p>Per reprojected point (inside the other image): among the foreground pixels of the 3×3
- * neighbourhood it lands in (a one-pixel allowance for sampling), those with depth less than
- * {@code expected − tolerance} are occluders; if every foreground neighbour is one, the point is
- * hidden and left out. Otherwise its error is the smallest |depth − expected| of the other
- * foreground neighbours, and it is consistent if that is below the tolerance. A point with no
- * foreground neighbour is inconsistent (and has no error). Per scene: the mean error (scene units)
+ * neighbourhood of the pixel it lands in, those with depth less than {@code expected − tolerance}
+ * are occluders; if every foreground neighbour is one, the point is hidden and left out.
+ * Otherwise its error is the distance from {@code expected} to the range of the other foreground
+ * neighbours' depths (0 inside it: the depth at a point between pixel centres lies between theirs
+ * on a continuous surface, however steep), and it is consistent if that is below the tolerance.
+ * A point with no foreground neighbour is inconsistent (and has no error). Errors behind the
+ * other view's surface are capped at the tolerance (they cannot be told from occlusion), but the
+ * reverse direction sees them as surfaces in front. Per scene: the mean error (scene units)
  * and the consistent fraction of the points checked; reported: their means over scenes.
  */
 public final class MultiViewConsistency {
@@ -139,7 +142,8 @@ public final class MultiViewConsistency {
         double ez = point[2] - ob[2];
         double expected = Math.sqrt(ex * ex + ey * ey + ez * ez);
         boolean anyForeground = false;
-        double best = Double.POSITIVE_INFINITY;
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
         for (int di = -1; di <= 1; di++) {
           for (int dj = -1; dj <= 1; dj++) {
             int ii = ib + di;
@@ -148,9 +152,10 @@ public final class MultiViewConsistency {
               continue;
             }
             anyForeground = true;
-            double e = views.depthAt(vb, ii * r + jj) - expected;
-            if (e >= -tol) {
-              best = Math.min(best, Math.abs(e));
+            double d = views.depthAt(vb, ii * r + jj);
+            if (d >= expected - tol) {
+              lo = Math.min(lo, d);
+              hi = Math.max(hi, d);
             }
           }
         }
@@ -158,9 +163,10 @@ public final class MultiViewConsistency {
           acc[3]++;
           continue;
         }
-        if (best == Double.POSITIVE_INFINITY) {
+        if (lo == Double.POSITIVE_INFINITY) {
           continue; // hidden behind a nearer surface in the other view
         }
+        double best = Math.max(0, Math.max(lo - expected, expected - hi));
         acc[0] += best;
         acc[1]++;
         acc[3]++;
