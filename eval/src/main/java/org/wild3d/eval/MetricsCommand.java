@@ -56,7 +56,10 @@ import picocli.CommandLine.Spec;
             + " datasets (--dataset A --against B, or --dataset A --split).",
         "Names: <fid|kid|is|acc|precision|recall><count>[k][_cls]; no suffix = Inception"
             + " 2015-12-05 (needs --inception or eval.inception_path), _cls = a classifier"
-            + " trained on the dataset (cached; trained on first use)."})
+            + " trained on the dataset (cached; trained on first use).",
+        "Geometry (--run only): geo_iou<N>, geo_depth<N> (N scenes vs the nearest true object"
+            + " of a synthetic dataset under the best rotation), mv_depth<N>, mv_agree<N>"
+            + " (depth reprojected between views 20-40 deg apart)."})
 final class MetricsCommand implements Callable<Integer> {
   /** Seed of the shuffle that orders real images. */
   static final long REAL_ORDER_SEED = 0;
@@ -160,6 +163,12 @@ final class MetricsCommand implements Callable<Integer> {
           "--metrics: expected metric names (e.g. fid2k_cls,kid2k_cls), found none");
     }
     List<MetricSpec> specs = MetricRegistry.parseAll(names);
+    List<MetricSpec> geometry = specs.stream().filter(MetricSpec::isGeometry).toList();
+    if (datasetMode && !geometry.isEmpty()) {
+      throw new ParameterException(spec.commandLine(), "metrics " + String.join(", ",
+          geometry.stream().map(MetricSpec::name).toList()) + ": geometry metrics measure a"
+          + " generator: expected --run, found --dataset/--config");
+    }
     int batchSize = batch > 0 ? batch : cfg != null ? cfg.getEval().getBatchSize()
         : Experiment.getDefaultInstance().getEval().getBatchSize();
     Data data = cfg != null ? cfg.getData() : Data.getDefaultInstance();
@@ -226,10 +235,27 @@ final class MetricsCommand implements Callable<Integer> {
         prov.put("dataset_location", ds.location());
         prov.put("truncation_psi", "1.0");
         prov.put("real_order_seed", Long.toString(REAL_ORDER_SEED));
-        results = compute(specs, ds, DatasetFingerprint.of(ds),
-            () -> DatasetImageSource.shuffled(ds, REAL_ORDER_SEED),
-            () -> new GeneratorImageSource(snap, counts, seed, 1f), new RealStatsCache(cache),
-            prov, cache, inceptionPath, batchSize, log);
+        String fp = DatasetFingerprint.of(ds);
+        List<MetricResult> all = new ArrayList<>();
+        if (!geometry.isEmpty()) { // first: a dataset without true objects fails fast (exit 4)
+          log.printf("%s: rendered depth and opacity of the generator%n", String.join(", ",
+              geometry.stream().map(MetricSpec::name).toList()));
+          log.flush();
+          all.addAll(MetricRunner.runGeometry(geometry,
+              MetricRunner.GeometryContext.of(snap, ds, fp, seed, prov), seed));
+        }
+        List<MetricSpec> featureSpecs = specs.stream().filter(s -> !s.isGeometry()).toList();
+        if (!featureSpecs.isEmpty()) {
+          all.addAll(compute(featureSpecs, ds, fp,
+              () -> DatasetImageSource.shuffled(ds, REAL_ORDER_SEED),
+              () -> new GeneratorImageSource(snap, counts, seed, 1f), new RealStatsCache(cache),
+              prov, cache, inceptionPath, batchSize, log));
+        }
+        results = new ArrayList<>();
+        for (MetricSpec s : specs) {
+          all.stream().filter(r -> r.name().equals(s.name())).findFirst()
+              .ifPresent(results::add);
+        }
       }
       if (jsonl == null) {
         jsonl = target.run.resolve(METRICS_FILE);
