@@ -42,8 +42,8 @@ public final class Aligner {
     public Settings {
       checkArgument(atlasDirections > 0 && gridAxes > 0 && gridRolls > 0 && rollBins > 0
           && refineStarts > 0 && maxEvaluations > 0, "aligner settings: expected positive counts,"
-          + " found %s", (Object) new int[] {atlasDirections, gridAxes, gridRolls, rollBins,
-              refineStarts, maxEvaluations});
+          + " found atlas %s, grid %sx%s, roll bins %s, starts %s, evaluations %s",
+          atlasDirections, gridAxes, gridRolls, rollBins, refineStarts, maxEvaluations);
       checkArgument(initialStepDeg >= finalStepDeg && finalStepDeg > 0,
           "aligner steps: expected initial >= final > 0, found %s, %s", initialStepDeg,
           finalStepDeg);

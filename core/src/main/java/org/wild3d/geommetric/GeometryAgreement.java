@@ -3,6 +3,7 @@ package org.wild3d.geommetric;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.wild3d.camera.Camera;
 import org.wild3d.camera.CameraSampler;
@@ -53,11 +54,11 @@ public final class GeometryAgreement {
       Aligner aligner, int n, int views, long seed) {
     checkArgument(n > 0, "geometry samples: expected > 0, found %s", n);
     checkArgument(views > 0, "views per scene: expected > 0, found %s", views);
-    int[] classes = java.util.Arrays.stream(truth.classes()).filter(k -> k < scenes.numClasses())
+    int[] classes = Arrays.stream(truth.classes()).filter(k -> k < scenes.numClasses())
         .toArray();
     checkArgument(classes.length > 0, "geometry classes: expected true objects of a class the"
         + " generator makes (0..%s), found classes %s", scenes.numClasses() - 1,
-        java.util.Arrays.toString(truth.classes()));
+        Arrays.toString(truth.classes()));
     long t0 = System.nanoTime();
     List<Sample> samples = new ArrayList<>();
     double[] ious = new double[n];

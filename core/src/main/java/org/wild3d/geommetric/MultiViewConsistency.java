@@ -2,6 +2,8 @@ package org.wild3d.geommetric;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.wild3d.camera.Camera;
 import org.wild3d.camera.CameraSampler;
@@ -39,7 +41,7 @@ public final class MultiViewConsistency {
   public record Sample(int index, int classIndex, double error, double agreement, int checked) {}
 
   /** The measurement; {@code tolerance} in scene units. */
-  public record Summary(java.util.List<Sample> samples, Stats error, Stats agreement,
+  public record Summary(List<Sample> samples, Stats error, Stats agreement,
       double tolerance, double secondsPerSample) {}
 
   private MultiViewConsistency() {}
@@ -82,7 +84,7 @@ public final class MultiViewConsistency {
     checkArgument(n > 0, "multi-view samples: expected > 0, found %s", n);
     checkArgument(tolerance > 0, "depth tolerance: expected > 0, found %s", tolerance);
     long t0 = System.nanoTime();
-    java.util.List<Sample> samples = new java.util.ArrayList<>();
+    List<Sample> samples = new ArrayList<>();
     double[] errors = new double[n];
     double[] agreements = new double[n];
     for (int i = 0; i < n; i++) {
@@ -95,7 +97,7 @@ public final class MultiViewConsistency {
       agreements[i] = s.agreement();
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
-    return new Summary(java.util.List.copyOf(samples), Stats.of(errors), Stats.of(agreements),
+    return new Summary(List.copyOf(samples), Stats.of(errors), Stats.of(agreements),
         tolerance, seconds / n);
   }
 

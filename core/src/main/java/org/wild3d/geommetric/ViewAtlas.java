@@ -2,6 +2,7 @@ package org.wild3d.geommetric;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import java.util.Arrays;
 import org.wild3d.camera.Camera;
 import org.wild3d.synth.Mesh;
 
@@ -75,8 +76,7 @@ final class ViewAtlas {
           n);
       double[] f = camera.axis(2);
       checkArgument(f[0] * pos[0] + f[1] * pos[1] + f[2] * pos[2] < -0.999 * n,
-          "atlas camera: expected to look at the origin, found forward %s", java.util.Arrays
-              .toString(f));
+          "atlas camera: expected to look at the origin, found forward %s", Arrays.toString(f));
       int best = 0;
       double bestDot = -2;
       for (int j = 0; j < directions.length; j++) {
