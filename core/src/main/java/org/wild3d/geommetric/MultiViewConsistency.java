@@ -23,7 +23,10 @@ import org.wild3d.config.CameraPrior;
  * on a continuous surface, however steep), and it is consistent if that is below the tolerance.
  * A point with no foreground neighbour is inconsistent (and has no error). Errors behind the
  * other view's surface are capped at the tolerance (they cannot be told from occlusion), but the
- * reverse direction sees them as surfaces in front. Per scene: the mean error (scene units)
+ * reverse direction sees them as surfaces in front. Known limit: a sharp ridge seen edge-on by
+ * the other view is nearer than all its surrounding pixel centres, so even exact geometry loses a
+ * few percent of agreement on objects with sharp edges at low resolution (measured: 0.98 mean,
+ * 0.89 worst, for procedural meshes at 32²). Per scene: the mean error (scene units)
  * and the consistent fraction of the points checked; reported: their means over scenes.
  */
 public final class MultiViewConsistency {
