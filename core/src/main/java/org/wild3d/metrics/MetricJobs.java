@@ -15,7 +15,8 @@ import org.wild3d.model.ImageGenerator;
 /**
  * Runs registry metrics end to end: picks the feature network of each metric (the Inception graph,
  * or the dataset's classifier, trained and cached on first use), groups metrics that share a pass
- * over the generated images, and records provenance. One code path for {@code wild3d-eval metrics}
+ * over the generated images, runs geometry metrics ({@code geo_*}, {@code mv_*}) on rendered depth
+ * and opacity, and records provenance. One code path for {@code wild3d-eval metrics}
  * and for the metrics that training computes at its snapshots.
  */
 public final class MetricJobs {
@@ -67,10 +68,35 @@ public final class MetricJobs {
     prov.put("dataset_location", ds.location());
     prov.put("truncation_psi", "1.0");
     prov.put("real_order_seed", Long.toString(REAL_ORDER_SEED));
-    return compute(specs, ds, DatasetFingerprint.of(ds),
-        () -> DatasetImageSource.shuffled(ds, REAL_ORDER_SEED),
-        () -> new GeneratorImageSource(generator, counts, settings.seed(), 1f),
-        new RealStatsCache(settings.cacheDir()), prov, settings, log);
+    String fp = DatasetFingerprint.of(ds);
+    List<MetricResult> all = new ArrayList<>();
+    List<MetricSpec> geometry = specs.stream().filter(MetricSpec::isGeometry).toList();
+    if (!geometry.isEmpty()) { // first: a dataset without true objects fails fast (exit 4)
+      log.printf("%s: rendered depth and opacity of the generator%n", String.join(", ",
+          geometry.stream().map(MetricSpec::name).toList()));
+      log.flush();
+      all.addAll(MetricRunner.runGeometry(geometry,
+          MetricRunner.GeometryContext.of(generator, ds, fp, settings.seed(), prov),
+          settings.seed()));
+    }
+    List<MetricSpec> featureSpecs = specs.stream().filter(s -> !s.isGeometry()).toList();
+    if (!featureSpecs.isEmpty()) {
+      all.addAll(compute(featureSpecs, ds, fp,
+          () -> DatasetImageSource.shuffled(ds, REAL_ORDER_SEED),
+          () -> new GeneratorImageSource(generator, counts, settings.seed(), 1f),
+          new RealStatsCache(settings.cacheDir()), prov, settings, log));
+    }
+    return inOrder(specs, all);
+  }
+
+  /** {@code results} in the order of {@code specs}. */
+  private static List<MetricResult> inOrder(List<MetricSpec> specs, List<MetricResult> results) {
+    List<MetricResult> ordered = new ArrayList<>();
+    for (MetricSpec s : specs) {
+      results.stream().filter(r -> r.name().equals(s.name())).findFirst()
+          .ifPresent(ordered::add);
+    }
+    return ordered;
   }
 
   /**
@@ -117,11 +143,7 @@ public final class MetricJobs {
         }
       }
     }
-    List<MetricResult> ordered = new ArrayList<>();
-    for (MetricSpec s : specs) {
-      all.stream().filter(r -> r.name().equals(s.name())).findFirst().ifPresent(ordered::add);
-    }
-    return ordered;
+    return inOrder(specs, all);
   }
 
   private static ClassifierFeatures classifier(Dataset real, String fingerprint,

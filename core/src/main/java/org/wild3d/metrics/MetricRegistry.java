@@ -21,17 +21,34 @@ import org.wild3d.Wild3dException;
  *
  * Examples: {@code fid50k}, {@code kid50k}, {@code is50k}, {@code fid2k_cls}, {@code kid2k_cls},
  * {@code acc2k_cls}, {@code is2k_cls}.
+ *
+ * <p>Geometry metrics, {@code <kind><count>[k]} with count = generated scenes and no feature
+ * network ({@link MetricSpec.Features#GEOMETRY}; computed by {@link MetricRunner#runGeometry}):
+ * {@code geo_iou<N>} and {@code geo_depth<N>} (agreement with the true objects of a synthetic
+ * dataset), {@code mv_depth<N>} and {@code mv_agree<N>} (multi-view depth consistency; any
+ * dataset). E.g. {@code geo_iou64}, {@code geo_depth64}, {@code mv_depth64}.
  */
 public final class MetricRegistry {
   private static final Pattern NAME = Pattern.compile("(fid|kid|is|acc|precision|recall)(\\d+)(k?)(_[a-z]+)?");
+  private static final Pattern GEOMETRY = Pattern.compile("(geo_iou|geo_depth|mv_depth|mv_agree)(\\d+)(k?)");
 
   private MetricRegistry() {}
 
   /** The spec of {@code name}; a malformed name is a usage error listing the grammar. */
   public static MetricSpec parse(String name) {
+    Matcher g = GEOMETRY.matcher(name);
+    if (g.matches()) {
+      long count = Long.parseLong(g.group(2)) * (g.group(3).isEmpty() ? 1 : 1000);
+      if (count <= 0 || count > Integer.MAX_VALUE) {
+        throw usage(name, "a positive scene count");
+      }
+      return new MetricSpec(name, MetricSpec.Kind.valueOf(g.group(1).toUpperCase(Locale.ROOT)),
+          (int) count, MetricSpec.Features.GEOMETRY);
+    }
     Matcher m = NAME.matcher(name);
     if (!m.matches()) {
-      throw usage(name, "a name of the form <fid|kid|is|acc|precision|recall><count>[k][_cls]");
+      throw usage(name, "a name of the form <fid|kid|is|acc|precision|recall><count>[k][_cls] or"
+          + " <geo_iou|geo_depth|mv_depth|mv_agree><count>[k]");
     }
     MetricSpec.Kind kind = MetricSpec.Kind.valueOf(m.group(1).toUpperCase(Locale.ROOT));
     long count = Long.parseLong(m.group(2)) * (m.group(3).isEmpty() ? 1 : 1000);
@@ -40,7 +57,8 @@ public final class MetricRegistry {
     }
     String suffix = m.group(4) == null ? "" : m.group(4);
     MetricSpec.Features features = null;
-    for (MetricSpec.Features f : MetricSpec.Features.values()) {
+    for (MetricSpec.Features f : List.of(MetricSpec.Features.INCEPTION,
+        MetricSpec.Features.CLASSIFIER)) {
       if (f.suffix.equals(suffix)) {
         features = f;
       }
@@ -73,6 +91,7 @@ public final class MetricRegistry {
 
   private static Wild3dException usage(String name, String expected) {
     return new Wild3dException(Wild3dException.EXIT_USAGE, "metric name: expected " + expected
-        + ", found '" + name + "' (e.g. fid50k, kid50k, is50k, fid2k_cls, kid2k_cls, acc2k_cls)");
+        + ", found '" + name + "' (e.g. fid50k, kid50k, is50k, fid2k_cls, kid2k_cls, acc2k_cls,"
+        + " geo_iou64, mv_depth64)");
   }
 }

@@ -10,10 +10,20 @@ import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.wild3d.DataException;
 import org.wild3d.Wild3dException;
+import org.wild3d.config.CameraPrior;
+import org.wild3d.data.Dataset;
+import org.wild3d.geommetric.Aligner;
+import org.wild3d.geommetric.GeneratorScenes;
+import org.wild3d.geommetric.GeometryAgreement;
+import org.wild3d.geommetric.MultiViewConsistency;
+import org.wild3d.geommetric.SceneSampler;
+import org.wild3d.geommetric.TrueObjects;
+import org.wild3d.model.ImageGenerator;
 
 /**
  * Computes registry metrics for one feature network: generated images come from an
- * {@link ImageSource} (the generator), real statistics from the {@link RealStatsCache}.
+ * {@link ImageSource} (the generator), real statistics from the {@link RealStatsCache}. Geometry
+ * metrics ({@link MetricSpec#isGeometry()}) use no feature network: {@link #runGeometry}.
  */
 public final class MetricRunner {
   /**
@@ -28,7 +38,100 @@ public final class MetricRunner {
   public record Context(String datasetFingerprint, Supplier<ImageSource> realImages,
       RealStatsCache cache, int batchSize, Map<String, String> provenance) {}
 
+  /**
+   * What geometry metrics measure.
+   *
+   * @param scenes the generator's scenes
+   * @param truth the dataset's true objects; called only for {@code geo_*} metrics, and throws
+   *     {@link DataException} when the dataset records none
+   * @param camera the prior cameras are drawn from (the run's)
+   * @param datasetFingerprint recorded as {@code dataset}
+   * @param provenance extra fields recorded with every result
+   */
+  public record GeometryContext(SceneSampler scenes, Supplier<TrueObjects> truth,
+      CameraPrior camera, int renderResolution, String datasetFingerprint,
+      Map<String, String> provenance) {
+    /** The context of a run's generator and its dataset (latents and cameras from {@code seed}). */
+    public static GeometryContext of(ImageGenerator snapshot, Dataset dataset, String fingerprint,
+        long seed, Map<String, String> provenance) {
+      return new GeometryContext(new GeneratorScenes(snapshot, seed, 1f),
+          () -> TrueObjects.of(dataset, TrueObjects.DEFAULT_MAX_PER_CLASS),
+          snapshot.config().getCamera(), snapshot.renderResolution(), fingerprint, provenance);
+    }
+  }
+
+  /** Recorded as the feature network of geometry results. */
+  public static final String GEOMETRY_NETWORK = "none";
+
   private MetricRunner() {}
+
+  /**
+   * Computes geometry metrics ({@code geo_iou}, {@code geo_depth}: {@link GeometryAgreement} with
+   * {@link GeometryAgreement#DEFAULT_VIEWS} views per scene; {@code mv_depth}, {@code mv_agree}:
+   * {@link MultiViewConsistency} at 20–40° with its default tolerance). Metrics of one family and
+   * count share one measurement. {@code std} is the spread over scenes; {@code numReal} the true
+   * objects compared with (0 for {@code mv_*}).
+   *
+   * @param seed first seed of latents and cameras, recorded as {@code generator}
+   * @throws DataException (exit 4) for {@code geo_*} when the dataset has no true objects
+   */
+  public static List<MetricResult> runGeometry(List<MetricSpec> specs, GeometryContext ctx,
+      long seed) {
+    for (MetricSpec s : specs) {
+      checkArgument(s.isGeometry(), "metric %s: expected a geometry metric (geo_*, mv_*)",
+          s.name());
+    }
+    Map<String, Long> seeds = Map.of("generator", seed);
+    Map<String, String> base = new TreeMap<>(ctx.provenance());
+    base.put("dataset", ctx.datasetFingerprint());
+    base.put("render_resolution", Integer.toString(ctx.renderResolution()));
+    Map<Integer, GeometryAgreement.Summary> geo = new TreeMap<>();
+    Map<Integer, MultiViewConsistency.Summary> mv = new TreeMap<>();
+    TrueObjects truth = null;
+    Aligner aligner = null;
+    List<MetricResult> out = new ArrayList<>();
+    for (MetricSpec s : specs) {
+      Map<String, String> prov = new TreeMap<>(base);
+      switch (s.kind()) {
+        case GEO_IOU, GEO_DEPTH -> {
+          if (truth == null) {
+            truth = ctx.truth().get();
+            aligner = new Aligner(ctx.camera().getRadius(), ctx.camera().getFovDegrees(),
+                ctx.renderResolution(), Aligner.Settings.defaults());
+          }
+          TrueObjects t = truth;
+          Aligner a = aligner;
+          GeometryAgreement.Summary g = geo.computeIfAbsent(s.count(), n ->
+              GeometryAgreement.measure(ctx.scenes(), t, ctx.camera(), a, n,
+                  GeometryAgreement.DEFAULT_VIEWS, seed));
+          prov.put("geometry_views", Integer.toString(GeometryAgreement.DEFAULT_VIEWS));
+          prov.put("geometry_alignment", a.settings().describe());
+          prov.put("true_objects_per_class_max", Integer.toString(
+              TrueObjects.DEFAULT_MAX_PER_CLASS));
+          var st = s.kind() == MetricSpec.Kind.GEO_IOU ? g.iou() : g.depthError();
+          prov.put("scenes_measured", Integer.toString(st.count()));
+          out.add(new MetricResult(s.name(), st.mean(), st.std(), GEOMETRY_NETWORK, s.count(),
+              t.size(), seeds, prov));
+        }
+        case MV_DEPTH, MV_AGREE -> {
+          double tol = MultiViewConsistency.defaultTolerance(ctx.camera(),
+              ctx.renderResolution());
+          MultiViewConsistency.Summary m = mv.computeIfAbsent(s.count(), n ->
+              MultiViewConsistency.measure(ctx.scenes(), ctx.camera(), n, seed,
+                  MultiViewConsistency.MIN_DEG, MultiViewConsistency.MAX_DEG, tol));
+          prov.put("mv_separation_deg", MultiViewConsistency.MIN_DEG + ".."
+              + MultiViewConsistency.MAX_DEG);
+          prov.put("mv_tolerance", String.format("%.6f", tol));
+          var st = s.kind() == MetricSpec.Kind.MV_DEPTH ? m.error() : m.agreement();
+          prov.put("scenes_measured", Integer.toString(st.count()));
+          out.add(new MetricResult(s.name(), st.mean(), st.std(), GEOMETRY_NETWORK, s.count(), 0,
+              seeds, prov));
+        }
+        default -> throw new IllegalStateException("unhandled geometry metric " + s.kind());
+      }
+    }
+    return out;
+  }
 
   /**
    * Computes {@code specs} (all for {@code net}'s kind of features). Metrics with the same count
@@ -41,6 +144,10 @@ public final class MetricRunner {
   public static List<MetricResult> run(List<MetricSpec> specs, FeatureNetwork net,
       Supplier<ImageSource> generated, long generatorSeed, long metricSeed, Context ctx) {
     for (MetricSpec s : specs) {
+      if (s.isGeometry()) {
+        throw new Wild3dException(Wild3dException.EXIT_USAGE, "metric " + s.name()
+            + ": a geometry metric uses no feature network (compute it with runGeometry)");
+      }
       if (!s.features().accepts(net)) {
         throw new Wild3dException(Wild3dException.EXIT_USAGE, "metric " + s.name()
             + ": expected a " + s.features() + " feature network, found " + net.name()

@@ -27,12 +27,38 @@ public record MetricSpec(String name, Kind kind, int count, Features features) {
     /** Improved precision (k=3 nearest-neighbour manifolds): generated inside real (higher is better). */
     PRECISION(true),
     /** Improved recall (k=3): real inside generated (higher is better). */
-    RECALL(true);
+    RECALL(true),
+    /**
+     * Silhouette IoU with the nearest true object of the class under the best rotation, mean over
+     * generated scenes (synthetic datasets; higher is better). See {@code
+     * org.wild3d.geommetric.GeometryAgreement}.
+     */
+    GEO_IOU(false, true),
+    /** Mean |depth difference| (scene units) inside both silhouettes, same alignment (lower is better). */
+    GEO_DEPTH(false, true),
+    /**
+     * Mean |reprojected depth error| (scene units) between two views 20–40° apart (lower is
+     * better). See {@code org.wild3d.geommetric.MultiViewConsistency}.
+     */
+    MV_DEPTH(false, true),
+    /** Fraction of reprojected points whose depth agrees within the tolerance (higher is better). */
+    MV_AGREE(false, true);
 
     final boolean needsReal;
+    final boolean geometry;
 
     Kind(boolean needsReal) {
+      this(needsReal, false);
+    }
+
+    Kind(boolean needsReal, boolean geometry) {
       this.needsReal = needsReal;
+      this.geometry = geometry;
+    }
+
+    /** Whether this is a geometry metric (rendered depth and opacity, no feature network). */
+    public boolean isGeometry() {
+      return geometry;
     }
   }
 
@@ -41,7 +67,12 @@ public record MetricSpec(String name, Kind kind, int count, Features features) {
     /** TF Inception 2015-12-05 ({@link InceptionV3Graph}); no suffix. */
     INCEPTION("", "inception-"),
     /** The toolkit's classifier trained on the dataset ({@link ClassifierFeatures}); {@code _cls}. */
-    CLASSIFIER("_cls", "cls-");
+    CLASSIFIER("_cls", "cls-"),
+    /**
+     * No feature network: geometry metrics ({@code geo_*}, {@code mv_*}) measure rendered depth and
+     * opacity. Never accepts a network.
+     */
+    GEOMETRY("", "\0geometry");
 
     final String suffix;
     final String networkPrefix;
@@ -76,6 +107,11 @@ public record MetricSpec(String name, Kind kind, int count, Features features) {
   /** Real images it needs statistics of (0 for IS and accuracy). */
   public int numReal() {
     return kind.needsReal ? count : 0;
+  }
+
+  /** Whether this is a geometry metric ({@link Kind#isGeometry()}); see {@link MetricRunner#runGeometry}. */
+  public boolean isGeometry() {
+    return kind.isGeometry();
   }
 
   /** Whether the real/generated statistics must keep raw features (KID). */

@@ -22,9 +22,9 @@ import org.wild3d.metrics.DatasetFingerprint;
 import org.wild3d.metrics.DatasetImageSource;
 import org.wild3d.metrics.ImageSource;
 import org.wild3d.metrics.InceptionV3Graph;
+import org.wild3d.metrics.MetricJobs;
 import org.wild3d.metrics.MetricRegistry;
 import org.wild3d.metrics.MetricResult;
-import org.wild3d.metrics.MetricJobs;
 import org.wild3d.metrics.MetricSpec;
 import org.wild3d.metrics.RealStatsCache;
 import org.wild3d.model.Snapshot;
@@ -53,7 +53,10 @@ import picocli.CommandLine.Spec;
             + " datasets (--dataset A --against B, or --dataset A --split).",
         "Names: <fid|kid|is|acc|precision|recall><count>[k][_cls]; no suffix = Inception"
             + " 2015-12-05 (needs --inception or eval.inception_path), _cls = a classifier"
-            + " trained on the dataset (cached; trained on first use)."})
+            + " trained on the dataset (cached; trained on first use).",
+        "Geometry (--run only): geo_iou<N>, geo_depth<N> (N scenes vs the nearest true object"
+            + " of a synthetic dataset under the best rotation), mv_depth<N>, mv_agree<N>"
+            + " (depth reprojected between views 20-40 deg apart)."})
 final class MetricsCommand implements Callable<Integer> {
   static final long REAL_ORDER_SEED = MetricJobs.REAL_ORDER_SEED;
   static final String METRICS_FILE = MetricJobs.METRICS_FILE;
@@ -155,6 +158,12 @@ final class MetricsCommand implements Callable<Integer> {
           "--metrics: expected metric names (e.g. fid2k_cls,kid2k_cls), found none");
     }
     List<MetricSpec> specs = MetricRegistry.parseAll(names);
+    List<MetricSpec> geometry = specs.stream().filter(MetricSpec::isGeometry).toList();
+    if (datasetMode && !geometry.isEmpty()) {
+      throw new ParameterException(spec.commandLine(), "metrics " + String.join(", ",
+          geometry.stream().map(MetricSpec::name).toList()) + ": geometry metrics measure a"
+          + " generator: expected --run, found --dataset/--config");
+    }
     int batchSize = batch > 0 ? batch : cfg != null ? cfg.getEval().getBatchSize()
         : Experiment.getDefaultInstance().getEval().getBatchSize();
     Data data = cfg != null ? cfg.getData() : Data.getDefaultInstance();
