@@ -41,7 +41,7 @@ class MainTest {
   @Test
   void usageErrorsExitTwo() {
     assertThat(run()).isEqualTo(2);
-    assertThat(err.toString()).contains("expected a subcommand, found none (one of: config, metrics)");
+    assertThat(err.toString()).contains("expected a subcommand, found none (one of: config, metrics, table)");
     assertThat(run("config")).isEqualTo(2);
     assertThat(err.toString()).contains("Missing required option: '--run=RUN'");
     assertThat(run("--bogus")).isEqualTo(2);
