@@ -9,11 +9,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.wild3d.DataException;
 import org.wild3d.Wild3dException;
@@ -107,7 +109,14 @@ final class TableCommand implements Callable<Integer> {
       }
       missing.add(todo);
     }
-    int toCompute = missing.stream().mapToInt(List::size).sum();
+    // Rows naming the same checkpoint share its results: each (checkpoint, metric) counts once.
+    Set<String> pending = new HashSet<>();
+    for (int i = 0; i < rows.size(); i++) {
+      for (String m : missing.get(i)) {
+        pending.add(cellKey(rows.get(i), m));
+      }
+    }
+    int toCompute = pending.size();
     if (dryRun) {
       stdout.printf(Locale.ROOT, "table %s: %d row(s) x %d column(s); %d cell(s) to compute%n",
           table.getName(), rows.size(), metrics.size(), toCompute);
@@ -132,16 +141,18 @@ final class TableCommand implements Callable<Integer> {
 
     int done = 0;
     for (int i = 0; i < rows.size(); i++) {
-      if (missing.get(i).isEmpty()) {
+      Resolved r = rows.get(i);
+      List<String> todo = missing.get(i).stream().filter(m -> pending.remove(cellKey(r, m)))
+          .toList();
+      if (todo.isEmpty()) {
         continue;
       }
-      Resolved r = rows.get(i);
       log.printf(Locale.ROOT, "table %s: computing %d/%d cell(s): row \"%s\" (%s, step %d): %s%n",
-          table.getName(), done + missing.get(i).size(), toCompute, r.row().getLabel(), r.run(),
-          r.checkpoint().manifest().step(), String.join(", ", missing.get(i)));
+          table.getName(), done + todo.size(), toCompute, r.row().getLabel(), r.run(),
+          r.checkpoint().manifest().step(), String.join(", ", todo));
       log.flush();
-      computeMetrics(table, r, missing.get(i), log);
-      done += missing.get(i).size();
+      computeMetrics(table, r, todo, log);
+      done += todo.size();
     }
 
     List<TableFormat.Row> filled = new ArrayList<>();
@@ -211,6 +222,10 @@ final class TableCommand implements Callable<Integer> {
       }
     }
     return rows;
+  }
+
+  private static String cellKey(Resolved r, String metric) {
+    return r.checkpoint().dir().toAbsolutePath().normalize() + "#" + metric;
   }
 
   private static CachedMetrics.Key key(TableSpec table, MetricSpec m, Resolved r) {
