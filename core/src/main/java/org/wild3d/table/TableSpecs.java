@@ -67,7 +67,11 @@ public final class TableSpecs {
    */
   public static TableSpec parse(String source, String text, String defaultName) {
     TextFormatParseInfoTree.Builder info = TextFormatParseInfoTree.builder();
-    TextFormat.Parser parser = TextFormat.Parser.newBuilder().setParseInfoTreeBuilder(info).build();
+    // A field written twice is an error (protobuf would let the last one win silently).
+    TextFormat.Parser parser = TextFormat.Parser.newBuilder().setParseInfoTreeBuilder(info)
+        .setSingularOverwritePolicy(TextFormat.Parser.SingularOverwritePolicy
+            .FORBID_SINGULAR_OVERWRITES)
+        .build();
     TableSpec.Builder b = TableSpec.newBuilder();
     try {
       parser.merge(text, b);

@@ -68,6 +68,18 @@ class TableSpecsTest {
   }
 
   @Test
+  void aFieldWrittenTwiceIsAnError() {
+    ConfigException e = error("""
+        row { label: "a" path: "r" }
+        column { metric: "fid2k_cls"
+          decimals: 1
+          decimals: 2 }
+        """);
+    assertThat(e.errors()).extracting(ConfigError::line).containsExactly(4);
+    assertThat(e.getMessage()).contains("decimals", "cannot be overwritten");
+  }
+
+  @Test
   void unknownMetricNamesTheColumnAndTheKnownFamilies() {
     ConfigException e = error("""
         row { label: "a" path: "r" }
