@@ -21,9 +21,12 @@ class ShippedConfigsTest {
   /** The configs module's folder, which holds the *.pbtxt files (tests run from there). */
   private static final Path DIR = Path.of(System.getProperty("basedir", "."));
 
+  /** Experiments: configs/*.pbtxt and the ablation variants configs/ablation/*.pbtxt. */
   static Stream<Path> shipped() throws Exception {
-    try (Stream<Path> files = Files.list(DIR)) {
-      return files.filter(p -> p.toString().endsWith(".pbtxt")).sorted().toList().stream();
+    try (Stream<Path> files = Files.list(DIR); Stream<Path> ablation = Files.list(
+        DIR.resolve("ablation"))) {
+      return Stream.concat(files, ablation).filter(p -> p.toString().endsWith(".pbtxt"))
+          .sorted().toList().stream();
     }
   }
 

@@ -42,6 +42,7 @@ class MainTest {
   void usageErrorsExitTwo() {
     assertThat(run()).isEqualTo(2);
     assertThat(err.toString()).contains("expected a subcommand, found none (one of: config, metrics")
+        .containsPattern("one of: [^)]*\\btable\\b")
         .containsPattern("one of: [^)]*\\brender\\b")
         .containsPattern("one of: [^)]*\\bmesh\\b")
         .containsPattern("one of: [^)]*\\bexport\\b");
