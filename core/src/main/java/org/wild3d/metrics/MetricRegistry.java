@@ -72,6 +72,25 @@ public final class MetricRegistry {
     return new MetricSpec(name, kind, (int) count, features);
   }
 
+  /** The name that, alone, means "no metrics" (as StyleGAN2-ADA's {@code --metrics=none}). */
+  public static final String NONE = "none";
+
+  /**
+   * A configured metric list: {@code ["none"]} means none (an override can only replace a list,
+   * not empty it); otherwise {@link #parseAll}.
+   */
+  public static List<MetricSpec> parseConfigured(List<String> names) {
+    if (names.contains(NONE)) {
+      if (names.size() > 1) {
+        throw new Wild3dException(Wild3dException.EXIT_USAGE, "metric \"" + NONE + "\": expected"
+            + " it alone (it turns metrics off), found it with " + (names.size() - 1)
+            + " other name(s)");
+      }
+      return List.of();
+    }
+    return parseAll(names);
+  }
+
   /** Parses several names, reporting every bad one together. */
   public static List<MetricSpec> parseAll(List<String> names) {
     List<MetricSpec> out = new ArrayList<>();

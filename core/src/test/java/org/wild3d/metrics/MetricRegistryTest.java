@@ -10,6 +10,16 @@ import org.wild3d.Wild3dException;
 
 class MetricRegistryTest {
   @Test
+  void aConfiguredNoneAloneTurnsMetricsOffAndIsRefusedWithOthers() {
+    assertThat(MetricRegistry.parseConfigured(List.of("none"))).isEmpty();
+    assertThat(MetricRegistry.parseConfigured(List.of("fid500_cls", "acc500_cls")))
+        .extracting(MetricSpec::name).containsExactly("fid500_cls", "acc500_cls");
+    assertThatThrownBy(() -> MetricRegistry.parseConfigured(List.of("fid2k_cls", "none")))
+        .isInstanceOf(Wild3dException.class).hasMessageContaining("expected it alone")
+        .hasMessageContaining("1 other name(s)");
+  }
+
+  @Test
   void namesCarryTheProtocol() {
     MetricSpec fid = MetricRegistry.parse("fid50k");
     assertThat(fid.kind()).isEqualTo(MetricSpec.Kind.FID);

@@ -70,7 +70,7 @@ public final class TrainLoop implements TrainJob {
     // Parsed before anything is built, so a bad name fails fast (exit 2, naming it).
     List<MetricSpec> metricSpecs;
     try {
-      metricSpecs = MetricRegistry.parseAll(t.getMetricsList());
+      metricSpecs = MetricRegistry.parseConfigured(t.getMetricsList());
     } catch (Wild3dException e) {
       throw new ConfigException(new ConfigError("train.metrics", e.getMessage()));
     }

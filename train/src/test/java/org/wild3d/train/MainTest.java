@@ -110,7 +110,7 @@ class MainTest {
     assertThat(jobs.get(0).runDir()).isEqualTo(first);
     assertThat(jobs.get(0).resumed()).isFalse();
     assertThat(out.toString()).isEqualTo("run directory: " + first + "\n"
-        + "model: 6 classes, triplane 32x32x3x16, render 32x32, samples 16+16, views 2 PER_VIEW, "
+        + "model: 6 classes, triplane 32x32x3x16, render 32x32, samples 12+12, views 2 PER_VIEW, "
         + "image 32x32 (no super-resolution)\n");
 
     Files.createDirectory(runs.resolve("00007-older"));

@@ -26,7 +26,8 @@ final class TinyTraining {
         }
         render { resolution: 16 samples_stratified: 6 samples_importance: 6 }
         data { resolution: 16 shapes { images_per_class: 6 } cache_dir: "%s" }
-        train { batch_size: 2 kimg_per_tick: 0.008 snapshot_ticks: 1 total_kimg: 0.024 max_minutes: 0 }
+        train { batch_size: 2 kimg_per_tick: 0.008 snapshot_ticks: 1 total_kimg: 0.024 max_minutes: 0
+                metrics: "none" }
         """
             .formatted(cache.toString().replace("\\", "\\\\")));
     if (!extra.isEmpty()) {
