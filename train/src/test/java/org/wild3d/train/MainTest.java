@@ -74,7 +74,7 @@ class MainTest {
         "--override", "model { multiview { views: 3 } }")).isZero();
     String o = out.toString();
     // Defaults that shapes-tiny does not write appear explicitly.
-    assertThat(o).contains("  w_avg_beta: 0.995\n").contains("  samples_importance: 16\n")
+    assertThat(o).contains("  w_avg_beta: 0.995\n").contains("  samples_importance: 12\n")
         .contains("name: \"shapes-tiny\"").contains("    views: 3\n")
         .contains("#   --override 'model { multiview { views: 3 } }'");
     assertThat(ConfigLoader.parse("out", o))
