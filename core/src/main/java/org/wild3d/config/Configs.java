@@ -62,30 +62,58 @@ public final class Configs {
     return b.build();
   }
 
+  /** {@code m} with every singular field whose value is its default, and every empty message, cleared. */
+  private static Message withoutDefaults(Message m) {
+    Message.Builder b = m.toBuilder();
+    for (var entry : m.getAllFields().entrySet()) {
+      FieldDescriptor fd = entry.getKey();
+      if (fd.isRepeated()) {
+        if (fd.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
+          for (int i = 0; i < m.getRepeatedFieldCount(fd); i++) {
+            b.setRepeatedField(fd, i, withoutDefaults((Message) m.getRepeatedField(fd, i)));
+          }
+        }
+      } else if (fd.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
+        Message sub = withoutDefaults((Message) entry.getValue());
+        if (sub.getAllFields().isEmpty() && fd.getRealContainingOneof() == null) {
+          b.clearField(fd);
+        } else {
+          b.setField(fd, sub);
+        }
+      } else if (fd.getRealContainingOneof() == null && entry.getValue().equals(fd.getDefaultValue())) {
+        b.clearField(fd);
+      }
+    }
+    return b.build();
+  }
+
   /** Protobuf text format of {@code e}, as written to config files. */
   public static String toText(Experiment e) {
     return TextFormat.printer().printToString(e);
   }
 
   /**
-   * SHA-256 (64 lowercase hex digits) of {@code toText(resolved(e))}: equal for configs that mean
-   * the same, whatever defaults were written out. Recorded in checkpoint manifests.
-   */
-  /**
    * SHA-256 of the parts of a config that decide the graph's variables and shapes ({@code model}
    * and {@code render}): two configs with the same architecture hash can share checkpoints, even
-   * if their training schedules differ (e.g. a longer {@code total_kimg} on resume).
+   * if their training schedules differ (e.g. a longer {@code total_kimg} on resume). Like {@link
+   * #hash}, it sees only values that differ from the schema's defaults, so a field added to the
+   * schema later (with a default) leaves every existing hash, and checkpoint, valid.
    */
   public static String architectureHash(Experiment e) {
     Experiment r = resolved(e);
     return hash(Experiment.newBuilder().setModel(r.getModel()).setRender(r.getRender()).build());
   }
 
+  /**
+   * SHA-256 (64 lowercase hex digits) of the canonical text of {@code e}: every value equal to
+   * its field's default left out. Equal for configs that mean the same, whatever defaults were
+   * written out, and unchanged when the schema gains fields. Recorded in checkpoint manifests.
+   */
   public static String hash(Experiment e) {
     try {
       MessageDigest d = MessageDigest.getInstance("SHA-256");
       return HexFormat.of().formatHex(
-          d.digest(toText(resolved(e)).getBytes(StandardCharsets.UTF_8)));
+          d.digest(toText((Experiment) withoutDefaults(e)).getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException ex) {
       throw new IllegalStateException("the JVM lacks SHA-256", ex);
     }

@@ -75,6 +75,27 @@ class ConfigsTest {
   }
 
   @Test
+  void hashesSeeOnlyValuesThatDifferFromTheDefaultsSoNewSchemaFieldsKeepCheckpointsValid() {
+    // All defaults: the canonical text is empty, so the hash is SHA-256 of "".
+    String empty = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+    assertThat(Configs.hash(Experiment.getDefaultInstance())).isEqualTo(empty);
+    assertThat(Configs.hash(Configs.resolved(Experiment.getDefaultInstance()))).isEqualTo(empty);
+    // A config written before a field existed hashes like one that spells out its default, in
+    // both hashes (train.shared_fakes and eval.classifier_steps were added to the schema later).
+    Experiment before = ConfigLoader.parse("a", VALID);
+    Experiment after = ConfigLoader.parse("b", VALID
+        + "train { shared_fakes: false } eval { classifier_steps: 1000 }");
+    assertThat(Configs.hash(after)).isEqualTo(Configs.hash(before));
+    assertThat(Configs.architectureHash(after)).isEqualTo(Configs.architectureHash(before));
+    // The architecture hash ignores training; it sees the model and the renderer.
+    Experiment longer = ConfigLoader.parse("c", VALID + "train { total_kimg: 7 }");
+    assertThat(Configs.architectureHash(longer)).isEqualTo(Configs.architectureHash(before));
+    assertThat(Configs.hash(longer)).isNotEqualTo(Configs.hash(before));
+    Experiment wider = ConfigLoader.parse("d", VALID + "render { samples_importance: 5 }");
+    assertThat(Configs.architectureHash(wider)).isNotEqualTo(Configs.architectureHash(before));
+  }
+
+  @Test
   void runConfigsAreWrittenAndReadBack(@TempDir Path dir) throws Exception {
     String text = "# my experiment\n" + VALID;
     LoadedConfig c = ConfigLoader.loadText("exp.pbtxt", text, List.of("train { batch_size: 16 }"));
