@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.wild3d.Version;
@@ -113,7 +114,7 @@ class MainTest {
       + " stage1_steps: 4 stage2_steps: 3 perceptual_weight: 0 }";
 
   @Test
-  void reconstructsADatasetImageIntoACompleteOutputDirectory() throws Exception {
+  void reconstructsAnImageIntoACompleteOutputDirectory() throws Exception {
     Path r = tinyRun("tiny", "");
     Path img = image16("obj.png");
     Path outDir = dir.resolve("recon");
@@ -150,13 +151,23 @@ class MainTest {
       assertThat(snap.numClasses()).isEqualTo(3);
       assertThat(snap.checkpoint().manifest().extra()).containsKey("pti_source_checkpoint");
     }
-    // a non-empty --out is refused without --force, replaced with it
+  }
+
+  @Test
+  @Tag("slow")
+  void aNonEmptyOutIsRefusedWithoutForceAndReplacedWithIt() throws Exception {
+    Path r = tinyRun("tiny", "");
+    Path img = image16("obj.png");
+    Path outDir = Files.createDirectories(dir.resolve("recon"));
+    Files.writeString(outDir.resolve("keep.txt"), "x");
     assertThat(run("--run", r.toString(), "--image", img.toString(), "--out", outDir.toString(),
         "--override", FAST)).isEqualTo(2);
     assertThat(err.toString()).contains("--out: expected a new or empty directory, found a"
         + " non-empty directory at " + outDir + " (pass --force to replace it)");
+    assertThat(outDir.resolve("keep.txt")).exists();
     assertThat(run("--run", r.toString(), "--image", img.toString(), "--out", outDir.toString(),
         "--override", FAST, "--force", "--latent-space", "W_PLUS")).isZero();
+    assertThat(outDir.resolve("keep.txt")).doesNotExist();
     JsonObject p2 = JsonParser.parseString(Files.readString(outDir.resolve("pivot.json")))
         .getAsJsonObject();
     assertThat(p2.get("latent_space").getAsString()).isEqualTo("W_PLUS");
@@ -203,6 +214,14 @@ class MainTest {
         "0", "--out", outDir.toString())).isEqualTo(4);
     assertThat(run("--run", r.toString(), "--out", outDir.toString())).isEqualTo(2);
     assertThat(err.toString()).contains("expected exactly one of --image FILE or --dataset DIR");
+
+    Path full = Files.createDirectories(dir.resolve("full"));
+    Files.writeString(full.resolve("keep.txt"), "x");
+    assertThat(run("--run", r.toString(), "--image", img.toString(), "--out", full.toString(),
+        "--override", FAST)).isEqualTo(2);
+    assertThat(err.toString()).contains("--out: expected a new or empty directory, found a"
+        + " non-empty directory at " + full + " (pass --force to replace it)");
+    assertThat(full.resolve("keep.txt")).exists();
 
     assertThat(outDir).doesNotExist();
     try (var files = Files.list(dir)) {
