@@ -51,8 +51,9 @@ import org.wild3d.tf.Sessions;
  * with a {@link PerceptualDistance}.
  *
  * <ol>
- *   <li>{@link #search}: every (class, latent start, camera) of classes × starts × Fibonacci
- *       cameras is rendered and scored; the best becomes the initial pivot.
+ *   <li>{@link #search}: every class (or the given one) at its mean latent from every camera of a
+ *       Fibonacci whole-sphere set at the training radius, then the best class's other latent
+ *       starts from every camera, are rendered and scored; the best becomes the initial pivot.
  *   <li>{@link #fitPivot}: Adam on the pivot's latent and camera (generator frozen) with the
  *       StyleGAN2 projector's learning-rate ramp.
  *   <li>{@link #tune}: Adam on {@code G_ema}'s trainable variables, pivot frozen, optionally with

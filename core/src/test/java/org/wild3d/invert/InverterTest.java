@@ -37,15 +37,6 @@ class InverterTest {
   }
 
   private static Inverter open(Experiment c) {
-    long t0 = System.nanoTime();
-    try {
-      return open0(c);
-    } finally {
-      System.out.printf("open: %.2f s%n", (System.nanoTime() - t0) / 1e9);
-    }
-  }
-
-  private static Inverter open0(Experiment c) {
     return Inverter.open(c, ckpt, new ClassifierPerceptual(ClassifierPerceptualTest.randomWeights(
         2)), 2);
   }

@@ -37,7 +37,9 @@ import picocli.CommandLine.Spec;
  * are recorded ({@link TrueView}) and measures the reconstruction against the truth.
  *
  * <p>Per image: input-view PSNR after stage 1 and stage 2; the recovered camera's viewpoint error
- * (angle between the true and recovered directions from the object) and rotation error; and, after
+ * (angle between the true and recovered directions from the object), rotation error and elevation
+ * error (the generator learns its own object frame from unposed images: it shares the up axis
+ * with the data, so elevation is comparable, but not the azimuth origin); and, after
  * each stage, novel views: the true object re-rendered with {@link MeshRenderer} from the true
  * camera turned about world {@code +y} by 45°, 90°, …, 315°, against the generator rendered from
  * the recovered camera turned by the same angles (the two frames share the up axis but not the
@@ -94,7 +96,7 @@ final class BenchCommand implements Callable<Integer> {
 
   /** One image's figures; stage-indexed arrays hold {after stage 1, after stage 2}. */
   record Row(int index, int trueClass, int classUsed, double viewpointErrorDeg,
-      double rotationErrorDeg, double[] psnrInput, double[] psnrNovel, double[] iouNovel,
+      double rotationErrorDeg, double elevationErrorDeg, double[] psnrInput, double[] psnrNovel, double[] iouNovel,
       double[] depthErrorNovel, double[] iouInput, double secondsStage1, double secondsStage2) {}
 
   @Override
@@ -111,14 +113,14 @@ final class BenchCommand implements Callable<Integer> {
       try (Inverter inv = Inverter.open(cfg, ckpt, perceptual, threads)) {
         for (int i : idx) {
           inv.reset();
-          rows.add(one(ds, i, cfg, inv, res));
-        Row r = rows.get(rows.size() - 1);
-        log.printf("image %d: class %d->%d, camera error %.1f deg, PSNR %.2f -> %.2f dB, novel"
-            + " PSNR %.2f -> %.2f, IoU %.3f -> %.3f, %.1f s + %.1f s%n", i, r.trueClass(),
-            r.classUsed(), r.viewpointErrorDeg(), r.psnrInput()[0], r.psnrInput()[1],
-            r.psnrNovel()[0], r.psnrNovel()[1], r.iouNovel()[0], r.iouNovel()[1],
-            r.secondsStage1(), r.secondsStage2());
-        log.flush();
+          Row r = one(ds, i, cfg, inv, res);
+          rows.add(r);
+            log.printf("image %d: class %d->%d, camera error %.1f deg, PSNR %.2f -> %.2f dB, novel"
+              + " PSNR %.2f -> %.2f, IoU %.3f -> %.3f, %.1f s + %.1f s%n", i, r.trueClass(),
+              r.classUsed(), r.viewpointErrorDeg(), r.psnrInput()[0], r.psnrInput()[1],
+              r.psnrNovel()[0], r.psnrNovel()[1], r.iouNovel()[0], r.iouNovel()[1],
+              r.secondsStage1(), r.secondsStage2());
+          log.flush();
         }
       }
     }
@@ -161,27 +163,27 @@ final class BenchCommand implements Callable<Integer> {
         .withSupersample(3));
     float[] target = Reconstruction.target(ds.image(i), res);
     int trueClass = ds.classOf(i);
-    {
-      inv.setSeed(cfg.getSeed() + i);
-      long t0 = System.nanoTime();
-      inv.search(target, useLabels ? trueClass : -1, null);
-      Inverter.Stage s1 = inv.fitPivot(null);
-      double sec1 = (System.nanoTime() - t0) / 1e9;
-      Inverter.Pivot p = inv.pivot();
-      double[][] after1 = novel(inv, p, tv, mesh, light, res);
-      Inverter.Stage s2 = inv.tune(null);
-      double[][] after2 = novel(inv, p, tv, mesh, light, res);
-      double[] c2w = p.camera().cam2world();
-      return new Row(i, trueClass, p.classIndex(),
-          SphereCamera.viewpointErrorDegrees(c2w, tv.cam2world()),
-          SphereCamera.rotationErrorDegrees(c2w, tv.cam2world()),
-          new double[] {s1.psnr(), s2.psnr()},
-          new double[] {after1[0][0], after2[0][0]},
-          new double[] {after1[0][1], after2[0][1]},
-          new double[] {after1[0][2], after2[0][2]},
-          new double[] {after1[1][1], after2[1][1]},
-          sec1, s2.seconds());
-    }
+    inv.setSeed(cfg.getSeed() + i);
+    long t0 = System.nanoTime();
+    inv.search(target, useLabels ? trueClass : -1, null);
+    Inverter.Stage s1 = inv.fitPivot(null);
+    double sec1 = (System.nanoTime() - t0) / 1e9;
+    Inverter.Pivot p = inv.pivot();
+    double[][] after1 = novel(inv, p, tv, mesh, light, res);
+    Inverter.Stage s2 = inv.tune(null);
+    double[][] after2 = novel(inv, p, tv, mesh, light, res);
+    double[] c2w = p.camera().cam2world();
+    return new Row(i, trueClass, p.classIndex(),
+        SphereCamera.viewpointErrorDegrees(c2w, tv.cam2world()),
+        SphereCamera.rotationErrorDegrees(c2w, tv.cam2world()),
+        Math.toDegrees(Math.abs(p.camera().elevation()
+            - SphereCamera.angles(tv.cam2world()).elevation())),
+        new double[] {s1.psnr(), s2.psnr()},
+        new double[] {after1[0][0], after2[0][0]},
+        new double[] {after1[0][1], after2[0][1]},
+        new double[] {after1[0][2], after2[0][2]},
+        new double[] {after1[1][1], after2[1][1]},
+        sec1, s2.seconds());
   }
 
   private static Path meshRoot(Dataset ds) {
@@ -306,23 +308,24 @@ final class BenchCommand implements Callable<Integer> {
         + " stage 1 %d steps, stage 2 %d steps; perceptual: %s%n%n", rows.size(),
         inv.getLatentSpace(), inv.getCameraCandidates(), inv.getLatentStarts(),
         inv.getStage1Steps(), inv.getStage2Steps(), perceptual));
-    b.append("| image | class true/used | view err (deg) | PSNR in s1 | PSNR in s2 | novel PSNR s1"
+    b.append("| image | class true/used | view err (deg) | elev err (deg) | PSNR in s1 | PSNR in s2 | novel PSNR s1"
         + " | novel PSNR s2 | novel IoU s1 | novel IoU s2 | novel depth err s1 | novel depth err"
         + " s2 | input IoU s2 | s stage1 | s stage2 |\n");
-    b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (Row r : rows) {
-      b.append(String.format("| %d | %d/%d | %.1f | %.2f | %.2f | %.2f | %.2f | %.3f | %.3f |"
-          + " %.3f | %.3f | %.3f | %.1f | %.1f |%n", r.index(), r.trueClass(), r.classUsed(),
-          r.viewpointErrorDeg(), r.psnrInput()[0], r.psnrInput()[1], r.psnrNovel()[0],
+      b.append(String.format("| %d | %d/%d | %.1f | %.1f | %.2f | %.2f | %.2f | %.2f | %.3f |"
+          + " %.3f | %.3f | %.3f | %.3f | %.1f | %.1f |%n", r.index(), r.trueClass(),
+          r.classUsed(), r.viewpointErrorDeg(), r.elevationErrorDeg(), r.psnrInput()[0], r.psnrInput()[1], r.psnrNovel()[0],
           r.psnrNovel()[1], r.iouNovel()[0], r.iouNovel()[1], r.depthErrorNovel()[0],
           r.depthErrorNovel()[1], r.iouInput()[1], r.secondsStage1(), r.secondsStage2()));
     }
     if (!rows.isEmpty()) {
       long correct = rows.stream().filter(r -> r.trueClass() == r.classUsed()).count();
       for (String stat : List.of("mean", "median")) {
-        b.append(String.format("| **%s** | %d/%d same | %.1f | %.2f | %.2f | %.2f | %.2f | %.3f |"
-            + " %.3f | %.3f | %.3f | %.3f | %.1f | %.1f |%n", stat, correct, rows.size(),
-            stat(rows, stat, r -> r.viewpointErrorDeg()), stat(rows, stat, r -> r.psnrInput()[0]),
+        b.append(String.format("| **%s** | %d/%d same | %.1f | %.1f | %.2f | %.2f | %.2f | %.2f |"
+            + " %.3f | %.3f | %.3f | %.3f | %.3f | %.1f | %.1f |%n", stat, correct, rows.size(),
+            stat(rows, stat, r -> r.viewpointErrorDeg()),
+            stat(rows, stat, r -> r.elevationErrorDeg()), stat(rows, stat, r -> r.psnrInput()[0]),
             stat(rows, stat, r -> r.psnrInput()[1]), stat(rows, stat, r -> r.psnrNovel()[0]),
             stat(rows, stat, r -> r.psnrNovel()[1]), stat(rows, stat, r -> r.iouNovel()[0]),
             stat(rows, stat, r -> r.iouNovel()[1]), stat(rows, stat, r -> r.depthErrorNovel()[0]),

@@ -99,8 +99,6 @@ final class OutputWriter {
       prov.put("pti_source_checkpoint", inv.checkpoint().dir().toAbsolutePath().toString());
       prov.put("pti_stage2_steps", Integer.toString(r.stage2().steps()));
       inv.saveGenerator(gen, prov);
-      // A mesh of the tuned generator goes here: open Snapshot.open(gen, threads) and extract
-      // the pivot latent's density with marching cubes into tmp/mesh.ply.
 
       Map<String, Object> rep = new LinkedHashMap<>(report);
       rep.putAll(stagesJson(r, inv));

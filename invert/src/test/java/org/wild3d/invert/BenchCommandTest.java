@@ -47,20 +47,20 @@ class BenchCommandTest {
 
   @Test
   void summaryRowsAreMeanAndMedian() {
-    BenchCommand.Row a = new BenchCommand.Row(0, 1, 1, 10, 12, new double[] {20, 30},
+    BenchCommand.Row a = new BenchCommand.Row(0, 1, 1, 10, 12, 1, new double[] {20, 30},
         new double[] {15, 16}, new double[] {0.5, 0.6}, new double[] {0.1, 0.2},
         new double[] {0.9, 0.95}, 5, 3);
-    BenchCommand.Row b = new BenchCommand.Row(1, 2, 0, 30, 40, new double[] {22, 34},
+    BenchCommand.Row b = new BenchCommand.Row(1, 2, 0, 30, 40, 5, new double[] {22, 34},
         new double[] {17, 18}, new double[] {0.7, 0.8}, new double[] {0.3, 0.4},
         new double[] {0.7, 0.75}, 7, 5);
-    BenchCommand.Row c = new BenchCommand.Row(2, 2, 2, 100, 90, new double[] {21, 31},
+    BenchCommand.Row c = new BenchCommand.Row(2, 2, 2, 100, 90, 3, new double[] {21, 31},
         new double[] {16, 17}, new double[] {0.6, 0.7}, new double[] {0.2, 0.3},
         new double[] {0.8, 0.85}, 6, 4);
     String md = BenchCommand.markdown(List.of(a, b, c),
         ConfigLoader.loadDefault(List.of()).resolved(), "none");
-    assertThat(md).contains("| 1 | 2/0 | 30.0 | 22.00 | 34.00 |")
-        .contains("| **mean** | 2/3 same | 46.7 | 21.00 | 31.67 |")
-        .contains("| **median** | 2/3 same | 30.0 | 21.00 | 31.00 |");
+    assertThat(md).contains("| 1 | 2/0 | 30.0 | 5.0 | 22.00 | 34.00 |")
+        .contains("| **mean** | 2/3 same | 46.7 | 3.0 | 21.00 | 31.67 |")
+        .contains("| **median** | 2/3 same | 30.0 | 3.0 | 21.00 | 31.00 |");
   }
 
   @Test
