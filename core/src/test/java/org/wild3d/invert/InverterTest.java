@@ -43,7 +43,9 @@ class InverterTest {
 
   @Test
   void rendersExactlyWhatTheSnapshotRendersForTheSameLatent() {
-    try (Inverter inv = open(cfg); Snapshot snap = Snapshot.open(run, 2)) {
+    Experiment quick = cfg.toBuilder().setInvert(cfg.getInvert().toBuilder().setStage2Steps(3))
+        .build();
+    try (Inverter inv = open(quick); Snapshot snap = Snapshot.open(run, 2)) {
       int zDim = cfg.getModel().getMapping().getZDim();
       float[] zs = new float[zDim];
       SplittableRandom rng = new SplittableRandom(1);
@@ -57,6 +59,14 @@ class InverterTest {
       float[] mine = inv.render(new Camera[] {cam}).images();
       float[] want = snap.generate(zs, new int[] {1}, new Camera[] {cam}, 1f).images();
       assertThat(mine).containsExactly(want, within(1e-4f));
+      // tuning changes the generator; reset() restores it from the checkpoint
+      inv.setTarget(new float[16 * 16 * 3], 1);
+      Inverter.Stage tuned = inv.tune(null);
+      assertThat(tuned.steps()).isEqualTo(3);
+      assertThat(inv.render(new Camera[] {cam}).images()).isNotEqualTo(mine);
+      inv.reset();
+      inv.setPivot(w, new SphereCamera.Angles(0.4, 0.3, 0, 2.7));
+      assertThat(inv.render(new Camera[] {cam}).images()).containsExactly(want, within(1e-4f));
       Inverter.Pivot p = inv.pivot();
       assertThat(p.camera().azimuth()).isCloseTo(0.4, within(1e-6));
       assertThat(p.camera().elevation()).isCloseTo(0.3, within(1e-6));
