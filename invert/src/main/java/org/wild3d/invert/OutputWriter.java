@@ -29,7 +29,7 @@ import org.wild3d.viz.Grid;
  * <p>Layout: {@code input.png}, {@code reconstruction_stage1.png}, {@code reconstruction.png}
  * (input view after stage 2), {@code views.png} (8 views around the object at the pivot's
  * elevation over their depth maps), {@code orbit.gif} ({@value #ORBIT_FRAMES} frames),
- * {@code depth.png} (input view; near = bright, background black), {@code pivot.json},
+ * {@code depth.png} (input view; near = bright, weighted by opacity), {@code pivot.json},
  * {@code report.json}, and {@code generator/} — a run directory ({@code config.*.pbtxt} of the
  * source run, {@code checkpoints/step-N/} with the tuned {@code G_ema}) that {@code
  * Snapshot.open} and {@code wild3d-eval} load.
@@ -186,13 +186,17 @@ final class OutputWriter {
         .toJson(o) + "\n";
   }
 
-  /** Depth of view {@code i} as a tile in [−1,1]: near → 1, far → −1, background (opacity < ½) −1. */
+  /**
+   * Depth of view {@code i} as a gray tile in [−1,1]: brightness {@code opacity · (far − d)/(far −
+   * near)}, so near surfaces are bright, far ones and empty pixels black, and faint (low-opacity)
+   * geometry stays faint.
+   */
   static float[] depthTile(float[] depth, float[] opacity, int i, int rr, float near, float far) {
     float[] t = new float[rr * rr];
     for (int p = 0; p < t.length; p++) {
       float d = depth[i * rr * rr + p];
-      float o = opacity[i * rr * rr + p];
-      float v = o < 0.5f ? 0f : Math.max(0f, Math.min(1f, (far - d) / (far - near)));
+      float o = Math.max(0f, Math.min(1f, opacity[i * rr * rr + p]));
+      float v = o * Math.max(0f, Math.min(1f, (far - d) / (far - near)));
       t[p] = 2 * v - 1;
     }
     return t;

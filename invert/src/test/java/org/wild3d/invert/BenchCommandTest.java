@@ -64,11 +64,11 @@ class BenchCommandTest {
   }
 
   @Test
-  void depthTilesAreNearBrightAndBackgroundBlack() {
+  void depthTilesAreNearBrightWeightedByOpacity() {
     float[] depth = {1, 2, 3, 9};
-    float[] opacity = {1, 1, 1, 0.2f};
+    float[] opacity = {1, 0.5f, 1, 0.2f};
     float[] t = OutputWriter.depthTile(depth, opacity, 0, 2, 1, 3);
-    assertThat(t).containsExactly(new float[] {1, 0, -1, -1}, within(1e-6f));
+    assertThat(t).containsExactly(new float[] {1, -0.5f, -1, -1}, within(1e-6f));
     var ring = OutputWriter.orbit(new SphereCamera.Angles(0.2, 0.3, 0, 2.7), 12, 4);
     assertThat(ring).hasSize(4);
     assertThat(SphereCamera.viewpointErrorDegrees(ring[0].cam2world(), ring[2].cam2world()))
