@@ -4,19 +4,26 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import org.wild3d.DataException;
-import org.wild3d.Wild3dException;
 import org.wild3d.cli.Cli;
 import org.wild3d.cli.Verbosity;
 import org.wild3d.cli.VersionProvider;
-import org.wild3d.config.Configs;
 import org.wild3d.config.Experiment;
+import org.wild3d.config.Invert;
+import org.wild3d.data.Dataset;
+import org.wild3d.image.Images;
+import org.wild3d.model.Snapshot;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,8 +34,8 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code wild3d-invert}: single-view 3D reconstruction of a photo with a trained run (PTI). This
- * build checks the inputs; the reconstruction itself comes with the inversion work.
+ * {@code wild3d-invert}: single-view 3D reconstruction of a photo with a trained run by pivotal
+ * tuning inversion (search + stage 1 pivot, stage 2 generator tuning; see {@link Inverter}).
  */
 @Command(
     name = "wild3d-invert",
@@ -36,6 +43,7 @@ import picocli.CommandLine.Spec;
     versionProvider = VersionProvider.class,
     scope = ScopeType.INHERIT,
     sortOptions = false,
+    subcommands = {BenchCommand.class},
     description = "Reconstructs a 3D object from one photo with a trained run (PTI).",
     footer = {"", "Exit codes: 0 ok, 1 failure, 2 usage, 3 bad config, 4 bad run/image."})
 public final class Main implements Callable<Integer> {
@@ -44,23 +52,64 @@ public final class Main implements Callable<Integer> {
   @Option(
       names = "--run",
       paramLabel = "RUN",
-      required = true,
       description = "Run directory written by wild3d-train, e.g. runs/00000-shapes-tiny.")
   Path run;
 
   @Option(
+      names = "--checkpoint",
+      paramLabel = "DIR",
+      description = "Checkpoint of the run (RUN/checkpoints/step-N); default: the newest.")
+  Path checkpoint;
+
+  @Option(
       names = "--image",
       paramLabel = "IMG",
-      required = true,
-      description = "The photo to reconstruct (PNG or JPEG).")
+      description = "The photo to reconstruct (PNG or JPEG; centre-cropped and resized).")
   Path image;
+
+  @Option(
+      names = "--dataset",
+      paramLabel = "DIR",
+      description = "Instead of --image: a dataset folder or zip, with --index.")
+  Path dataset;
+
+  @Option(names = "--index", paramLabel = "I", description = "Image index in --dataset.")
+  Integer index;
+
+  @Option(
+      names = "--class",
+      paramLabel = "K",
+      description = "Class index of the object; default: every class is tried, the best kept.")
+  Integer classIndex;
 
   @Option(
       names = "--out",
       paramLabel = "DIR",
-      required = true,
-      description = "Where the views, depth, mesh and tuned checkpoint go.")
+      description = "Where the views, depth, pivot and tuned generator go (new or empty).")
   Path out;
+
+  @Option(names = "--force", description = "Replace a non-empty --out.")
+  boolean force;
+
+  @Option(
+      names = "--latent-space",
+      paramLabel = "W|W_PLUS",
+      description = "Latent space of the pivot (overrides invert.latent_space).")
+  Invert.LatentSpace latentSpace;
+
+  @Option(
+      names = "--override",
+      paramLabel = "SNIPPET",
+      description = "invert { ... } text-proto snippet on top of the run's config, e.g. "
+          + "'invert { stage1_steps: 200 }'. Repeatable; later wins.")
+  List<String> overrides = new ArrayList<>();
+
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      defaultValue = "0",
+      description = "TF intra-op threads (default 0 = all cores).")
+  int threads;
 
   @Mixin Verbosity verbosity;
 
@@ -75,18 +124,78 @@ public final class Main implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (!Files.isRegularFile(image)) {
-      throw new ParameterException(spec.commandLine(), "--image: expected an image file, found "
+    CommandLine cl = spec.commandLine();
+    require(run, "--run");
+    require(out, "--out");
+    if ((image == null) == (dataset == null)) {
+      throw new ParameterException(cl, "expected exactly one of --image FILE or --dataset DIR"
+          + " --index I, found " + (image == null ? "neither" : "both"));
+    }
+    if (dataset != null && index == null) {
+      throw new ParameterException(cl, "--dataset: expected --index I with it, found none");
+    }
+    if (image != null && !Files.isRegularFile(image)) {
+      throw new ParameterException(cl, "--image: expected an image file, found "
           + (Files.isDirectory(image) ? "a directory" : "nothing") + " at " + image
           + " (check the path)");
     }
-    Experiment config = Configs.readResolved(run);
-    BufferedImage photo = decode(image);
-    throw new Wild3dException(Wild3dException.EXIT_FAILURE, String.format(
-        "inputs are valid (run %s: %d classes at %dx%d; image %s: %dx%d), but single-view "
-            + "reconstruction (PTI) is not part of this build: it lands with the inversion issue",
-        run, config.getModel().getNumClasses(), config.getData().getResolution(),
-        config.getData().getResolution(), image, photo.getWidth(), photo.getHeight()));
+    Reconstruction.checkOut(cl, out, force);
+    PrintWriter log = cl.getOut();
+    Experiment cfg = Reconstruction.config(cl, run, overrides, latentSpace);
+    int k = Math.max(1, cfg.getModel().getNumClasses());
+    if (classIndex != null && (classIndex < 0 || classIndex >= k)) {
+      throw new ParameterException(cl, "--class: expected an index in 0.." + (k - 1)
+          + " (the run has " + k + " classes), found " + classIndex);
+    }
+    int res = cfg.getData().getResolution();
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("run", run.toAbsolutePath().toString());
+    float[] target;
+    if (image != null) {
+      BufferedImage photo = decode(image);
+      target = Reconstruction.target(Images.toRgb(photo, image.toString()), res);
+      report.put("image", image.toAbsolutePath().toString());
+      report.put("image_size", List.of(photo.getWidth(), photo.getHeight()));
+    } else {
+      try (Dataset ds = Reconstruction.dataset(dataset)) {
+        if (index < 0 || index >= ds.size()) {
+          throw new ParameterException(cl, "--index: expected 0.." + (ds.size() - 1) + " ("
+              + ds.size() + " images in " + dataset + "), found " + index);
+        }
+        target = Reconstruction.target(ds.image(index), res);
+        report.put("dataset", dataset.toAbsolutePath().toString());
+        report.put("index", index);
+        report.put("dataset_class", ds.classOf(index));
+      }
+    }
+    var ckpt = Snapshot.findCheckpoint(run, checkpoint);
+    report.put("checkpoint", ckpt.dir().toAbsolutePath().toString());
+    Reconstruction.checkArchitecture(ckpt, cfg);
+    long t0 = System.nanoTime();
+    PerceptualDistance perceptual = Reconstruction.perceptual(cfg, threads, log);
+    try (Inverter inv = Inverter.open(cfg, ckpt, perceptual, threads)) {
+      report.put("graph_seconds", (System.nanoTime() - t0) / 1e9);
+      Reconstruction.Result r = Reconstruction.run(inv, target,
+          classIndex == null ? -1 : classIndex, log);
+      report.put("total_seconds", (System.nanoTime() - t0) / 1e9);
+      OutputWriter.write(out, run, inv, r, report);
+      log.printf("class %d%s, camera azimuth %.1f elevation %.1f roll %.1f deg; input-view PSNR"
+          + " %.2f dB after stage 1, %.2f dB after stage 2 (perceptual network %s); wrote %s%n",
+          r.pivot().classIndex(), r.classGiven() ? "" : " (inferred)",
+          Math.toDegrees(r.pivot().camera().azimuth()),
+          Math.toDegrees(r.pivot().camera().elevation()),
+          Math.toDegrees(r.pivot().camera().roll()), r.stage1().psnr(), r.stage2().psnr(),
+          inv.perceptualName(), out);
+      log.flush();
+    }
+    return 0;
+  }
+
+  private void require(Object value, String option) {
+    if (value == null) {
+      throw new ParameterException(spec.commandLine(), "Missing required option: '" + option
+          + "'");
+    }
   }
 
   /**

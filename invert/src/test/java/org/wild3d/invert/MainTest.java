@@ -11,11 +11,17 @@ import java.util.Arrays;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.wild3d.Version;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import org.wild3d.config.ConfigLoader;
 import org.wild3d.config.Configs;
+import org.wild3d.config.LoadedConfig;
+import org.wild3d.model.Snapshot;
+import org.wild3d.model.TinyRuns;
 import picocli.CommandLine;
 
 class MainTest {
@@ -96,13 +102,143 @@ class MainTest {
     assertThat(err.toString()).contains(empty.resolve(Configs.RESOLVED_FILE).toString());
   }
 
+  /** A tiny trained-like run (16², 3 classes) with a checkpoint. */
+  private Path tinyRun(String name, String extra) {
+    Path r = dir.resolve(name);
+    LoadedConfig c = TinyRuns.config(dir.resolve("cache"), extra);
+    TinyRuns.writeRun(r, c, 20, TinyRuns.Inputs.of(c.resolved(), 1), 1f);
+    return r;
+  }
+
+  private static final String FAST = "invert { camera_candidates: 4 latent_starts: 2"
+      + " stage1_steps: 4 stage2_steps: 3 perceptual_weight: 0 }";
+
   @Test
-  void validInputsAreCheckedThenReconstructionIsSaidToBeMissing() throws Exception {
-    assertThat(invert(run, png)).isEqualTo(1);
-    assertThat(err.toString()).contains("inputs are valid (run " + run
-        + ": 6 classes at 32x32; image " + png + ": 40x30)")
-        .contains("lands with the inversion issue");
-    assertThat(invert(run, image("photo.jpg", "jpeg"))).isEqualTo(1);
-    assertThat(dir.resolve("out")).doesNotExist();
+  void reconstructsAnImageIntoACompleteOutputDirectory() throws Exception {
+    Path r = tinyRun("tiny", "");
+    Path img = image16("obj.png");
+    Path outDir = dir.resolve("recon");
+    assertThat(run("--run", r.toString(), "--image", img.toString(), "--class", "1",
+        "--out", outDir.toString(), "--override", FAST, "--threads", "2")).isZero();
+    assertThat(out.toString()).contains("input-view PSNR", "perceptual network none");
+    try (var files = Files.list(outDir)) {
+      assertThat(files.map(f -> f.getFileName().toString()).sorted().toList()).containsExactly(
+          "depth.png", "generator", "input.png", "orbit.gif", "pivot.json", "reconstruction.png",
+          "reconstruction_stage1.png", "report.json", "views.png");
+    }
+    BufferedImage views = ImageIO.read(outDir.resolve("views.png").toFile());
+    assertThat(views.getWidth()).isEqualTo(8 * 16 + 7);
+    assertThat(views.getHeight()).isEqualTo(2 * 16 + 1);
+    assertThat(ImageIO.read(outDir.resolve("input.png").toFile()).getWidth()).isEqualTo(16);
+    JsonObject pivot = JsonParser.parseString(Files.readString(outDir.resolve("pivot.json")))
+        .getAsJsonObject();
+    assertThat(pivot.get("class").getAsInt()).isEqualTo(1);
+    assertThat(pivot.get("latent_space").getAsString()).isEqualTo("W");
+    assertThat(pivot.getAsJsonArray("ws")).hasSize(pivot.get("num_ws").getAsInt() * 16);
+    assertThat(pivot.getAsJsonObject("camera").getAsJsonArray("cam2world")).hasSize(16);
+    assertThat(pivot.getAsJsonObject("camera").get("radius").getAsDouble())
+        .isEqualTo(2.7, org.assertj.core.api.Assertions.within(1e-5));
+    JsonObject report = JsonParser.parseString(Files.readString(outDir.resolve("report.json")))
+        .getAsJsonObject();
+    assertThat(report.get("perceptual_network").getAsString()).isEqualTo("none");
+    assertThat(report.getAsJsonObject("stage1").get("steps").getAsInt()).isEqualTo(4);
+    assertThat(report.getAsJsonObject("stage2").get("steps").getAsInt()).isEqualTo(3);
+    assertThat(report.get("psnr_input_view").getAsDouble()).isEqualTo(
+        report.getAsJsonObject("stage2").get("psnr").getAsDouble());
+    assertThat(report.getAsJsonObject("search").get("renders").getAsInt()).isEqualTo(4 + 4);
+    // the tuned generator is a run directory that Snapshot opens (architecture hash checked)
+    try (Snapshot snap = Snapshot.open(outDir.resolve("generator"), 2)) {
+      assertThat(snap.numClasses()).isEqualTo(3);
+      assertThat(snap.checkpoint().manifest().extra()).containsKey("pti_source_checkpoint");
+    }
+  }
+
+  @Test
+  @Tag("slow")
+  void aNonEmptyOutIsRefusedWithoutForceAndReplacedWithIt() throws Exception {
+    Path r = tinyRun("tiny", "");
+    Path img = image16("obj.png");
+    Path outDir = Files.createDirectories(dir.resolve("recon"));
+    Files.writeString(outDir.resolve("keep.txt"), "x");
+    assertThat(run("--run", r.toString(), "--image", img.toString(), "--out", outDir.toString(),
+        "--override", FAST)).isEqualTo(2);
+    assertThat(err.toString()).contains("--out: expected a new or empty directory, found a"
+        + " non-empty directory at " + outDir + " (pass --force to replace it)");
+    assertThat(outDir.resolve("keep.txt")).exists();
+    assertThat(run("--run", r.toString(), "--image", img.toString(), "--out", outDir.toString(),
+        "--override", FAST, "--force", "--latent-space", "W_PLUS")).isZero();
+    assertThat(outDir.resolve("keep.txt")).doesNotExist();
+    JsonObject p2 = JsonParser.parseString(Files.readString(outDir.resolve("pivot.json")))
+        .getAsJsonObject();
+    assertThat(p2.get("latent_space").getAsString()).isEqualTo("W_PLUS");
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith(".tmp-")))
+          .isEmpty();
+    }
+  }
+
+  @Test
+  void badInputsExitWithTheirCodeAndWriteNothing() throws Exception {
+    Path r = tinyRun("tiny", "");
+    Path img = image16("obj.png");
+    Path outDir = dir.resolve("nothing");
+
+    Path text = dir.resolve("notes.png");
+    Files.writeString(text, "not an image");
+    assertThat(run("--run", r.toString(), "--image", text.toString(), "--out", outDir.toString(),
+        "--override", FAST)).isEqualTo(4);
+    assertThat(err.toString()).contains(text + ": expected a PNG or JPEG image");
+
+    assertThat(run("--run", r.toString(), "--image", img.toString(), "--class", "3",
+        "--out", outDir.toString(), "--override", FAST)).isEqualTo(2);
+    assertThat(err.toString()).contains("--class: expected an index in 0..2 (the run has 3"
+        + " classes), found 3");
+
+    // a run whose config describes another architecture than its checkpoint
+    Path other = tinyRun("other", "");
+    Configs.writeRunConfigs(other, TinyRuns.config(dir.resolve("cache"),
+        "model { decoder { hidden_dim: 8 } }"));
+    Path ckpt = other.resolve("checkpoints").resolve("step-000000020");
+    assertThat(run("--run", other.toString(), "--image", img.toString(), "--out",
+        outDir.toString(), "--override", FAST)).isEqualTo(4);
+    assertThat(err.toString()).contains("checkpoint " + ckpt.toAbsolutePath().normalize()
+        + ": expected architecture hash");
+
+    assertThat(run("--run", r.toString(), "--image", img.toString(), "--out", outDir.toString(),
+        "--override", "render { samples_stratified: 7 }")).as(err.toString()).isEqualTo(2);
+    assertThat(err.toString()).contains("--override: expected changes to the invert { ... }"
+        + " section only");
+    assertThat(run("--run", r.toString(), "--image", img.toString(), "--out", outDir.toString(),
+        "--override", "invert { stage1_steps: -1 }")).isEqualTo(3);
+    assertThat(run("--run", r.toString(), "--dataset", dir.resolve("none").toString(), "--index",
+        "0", "--out", outDir.toString())).isEqualTo(4);
+    assertThat(run("--run", r.toString(), "--out", outDir.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("expected exactly one of --image FILE or --dataset DIR");
+
+    Path full = Files.createDirectories(dir.resolve("full"));
+    Files.writeString(full.resolve("keep.txt"), "x");
+    assertThat(run("--run", r.toString(), "--image", img.toString(), "--out", full.toString(),
+        "--override", FAST)).isEqualTo(2);
+    assertThat(err.toString()).contains("--out: expected a new or empty directory, found a"
+        + " non-empty directory at " + full + " (pass --force to replace it)");
+    assertThat(full.resolve("keep.txt")).exists();
+
+    assertThat(outDir).doesNotExist();
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith(".tmp-")))
+          .isEmpty();
+    }
+  }
+
+  private Path image16(String name) throws Exception {
+    BufferedImage img = new BufferedImage(24, 20, BufferedImage.TYPE_INT_RGB);
+    for (int y = 6; y < 14; y++) {
+      for (int x = 8; x < 16; x++) {
+        img.setRGB(x, y, 0x3366cc);
+      }
+    }
+    Path f = dir.resolve(name);
+    assertThat(ImageIO.write(img, "png", f.toFile())).isTrue();
+    return f;
   }
 }
