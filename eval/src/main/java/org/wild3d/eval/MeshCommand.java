@@ -4,7 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.wild3d.geometry.MarchingCubes;
+import org.wild3d.geometry.FieldMeshes;
 import org.wild3d.geometry.ObjWriter;
 import org.wild3d.geometry.PlyWriter;
 import org.wild3d.geometry.ScalarGrid;
@@ -37,7 +37,7 @@ final class MeshCommand implements Callable<Integer> {
    * by under 10%, and most scenes never reach 10), so 1 sits in that rise. EG3D extracts its
    * shapes at 10, for long-trained models whose densities reach the hundreds.
    */
-  static final float DEFAULT_THRESHOLD = 1f;
+  static final float DEFAULT_THRESHOLD = FieldMeshes.DEFAULT_LEVEL;
 
   @Spec CommandSpec spec;
 
@@ -80,9 +80,7 @@ final class MeshCommand implements Callable<Integer> {
     int empty = 0;
     try (Snapshot snap = scenes.open()) {
       int[] classes = scenes.classes(cl, snap.numClasses());
-      double half = snap.boxSize() / 2.0;
-      ScalarGrid grid = ScalarGrid.cube(resolution, half);
-      float[] points = grid.points();
+      ScalarGrid grid = FieldMeshes.grid(snap, resolution);
       int total = seeds.length * classes.length;
       out.printf("%-22s %9s %9s %7s %17s %7s  %s%n", "scene", "vertices", "faces", "closed",
           "sigma range", "sec", "file");
@@ -93,10 +91,9 @@ final class MeshCommand implements Callable<Integer> {
           long t0 = System.nanoTime();
           String stem = SceneOptions.stem(seed, cls);
           float[] ws = snap.map(z, new int[] {cls}, scenes.truncation);
-          ScalarGrid sigma = grid.withValues(snap.density(ws, points));
-          long t1 = System.nanoTime();
-          float[] range = sigma.range();
-          TriangleMesh mesh = MarchingCubes.extract(sigma.closedAtBoundary(0f), threshold);
+          FieldMeshes.Extracted x = FieldMeshes.extract(snap, ws, grid, threshold);
+          float[] range = x.sigmaRange();
+          TriangleMesh mesh = x.mesh();
           long t2 = System.nanoTime();
           done++;
           if (mesh.isEmpty()) {
@@ -107,7 +104,6 @@ final class MeshCommand implements Callable<Integer> {
             log.flush();
             continue;
           }
-          mesh = mesh.withColors(snap.sampleField(ws, mesh.vertices()).rgb());
           Path file = scenes.out.resolve(stem + "." + fmt);
           if (fmt.equals("ply")) {
             PlyWriter.write(mesh, file);
@@ -116,10 +112,10 @@ final class MeshCommand implements Callable<Integer> {
           }
           double sec = (System.nanoTime() - t0) / 1e9;
           boolean closed = mesh.isClosed();
-          log.printf(Locale.ROOT, "mesh %d/%d %s: %d vertices, %d faces, %s, %.1f s (density"
-                  + " %.1f s, marching cubes %.2f s, colours, file, checks %.2f s)%n", done, total, stem,
-              mesh.vertexCount(), mesh.faceCount(), closed ? "closed" : "open", sec,
-              (t1 - t0) / 1e9, (t2 - t1) / 1e9, (System.nanoTime() - t2) / 1e9);
+          log.printf(Locale.ROOT, "mesh %d/%d %s: %d vertices, %d faces, %s, %.1f s (density,"
+                  + " marching cubes and colours %.1f s, file and checks %.2f s)%n", done, total,
+              stem, mesh.vertexCount(), mesh.faceCount(), closed ? "closed" : "open", sec,
+              (t2 - t0) / 1e9, (System.nanoTime() - t2) / 1e9);
           log.flush();
           out.printf(Locale.ROOT, "%-22s %9d %9d %7s %8.3g..%-8.3g %7.1f  %s%n", stem,
               mesh.vertexCount(), mesh.faceCount(), closed ? "yes" : "no", range[0], range[1],

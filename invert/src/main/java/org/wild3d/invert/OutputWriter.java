@@ -18,6 +18,9 @@ import java.util.stream.Stream;
 import org.wild3d.camera.Camera;
 import org.wild3d.config.Configs;
 import org.wild3d.config.Experiment;
+import org.wild3d.geometry.FieldMeshes;
+import org.wild3d.geometry.PlyWriter;
+import org.wild3d.model.Snapshot;
 import org.wild3d.viz.Gif;
 import org.wild3d.viz.Grid;
 
@@ -38,6 +41,9 @@ final class OutputWriter {
   static final int VIEWS = 8;
   static final int ORBIT_FRAMES = 24;
   static final String GENERATOR = "generator";
+  /** Grid nodes per axis and density level of {@code mesh.ply} (wild3d-eval mesh's defaults). */
+  static final int MESH_RESOLUTION = 128;
+  static final float MESH_LEVEL = FieldMeshes.DEFAULT_LEVEL;
 
   private OutputWriter() {}
 
@@ -99,9 +105,27 @@ final class OutputWriter {
       prov.put("pti_source_checkpoint", inv.checkpoint().dir().toAbsolutePath().toString());
       prov.put("pti_stage2_steps", Integer.toString(r.stage2().steps()));
       inv.saveGenerator(gen, prov);
+      // The reconstructed object as a mesh: the tuned generator's field around the pivot.
+      Map<String, Object> meshReport = new LinkedHashMap<>();
+      try (Snapshot tuned = Snapshot.open(gen, 0)) {
+        FieldMeshes.Extracted m = FieldMeshes.extract(tuned, r.pivot().ws(),
+            FieldMeshes.grid(tuned, MESH_RESOLUTION), MESH_LEVEL);
+        meshReport.put("resolution", MESH_RESOLUTION);
+        meshReport.put("sigma_level", MESH_LEVEL);
+        meshReport.put("sigma_range", List.of(m.sigmaRange()[0], m.sigmaRange()[1]));
+        if (m.mesh().isEmpty()) {
+          meshReport.put("note", "no surface: sigma never reaches the level; no mesh.ply");
+        } else {
+          PlyWriter.write(m.mesh(), tmp.resolve("mesh.ply"));
+          meshReport.put("file", "mesh.ply");
+          meshReport.put("vertices", m.mesh().vertexCount());
+          meshReport.put("faces", m.mesh().faceCount());
+        }
+      }
 
       Map<String, Object> rep = new LinkedHashMap<>(report);
       rep.putAll(stagesJson(r, inv));
+      rep.put("mesh", meshReport);
       Files.writeString(tmp.resolve("report.json"), json(rep), StandardCharsets.UTF_8);
 
       if (Files.exists(abs)) {

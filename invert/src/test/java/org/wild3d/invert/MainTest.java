@@ -122,7 +122,8 @@ class MainTest {
         "--out", outDir.toString(), "--override", FAST, "--threads", "2")).isZero();
     assertThat(out.toString()).contains("input-view PSNR", "perceptual network none");
     try (var files = Files.list(outDir)) {
-      assertThat(files.map(f -> f.getFileName().toString()).sorted().toList()).containsExactly(
+      assertThat(files.map(f -> f.getFileName().toString()).filter(f -> !f.equals("mesh.ply"))
+          .sorted().toList()).containsExactly(
           "depth.png", "generator", "input.png", "orbit.gif", "pivot.json", "reconstruction.png",
           "reconstruction_stage1.png", "report.json", "views.png");
     }
@@ -141,6 +142,18 @@ class MainTest {
     JsonObject report = JsonParser.parseString(Files.readString(outDir.resolve("report.json")))
         .getAsJsonObject();
     assertThat(report.get("perceptual_network").getAsString()).isEqualTo("none");
+    // mesh.ply is written exactly when the tuned field has a surface at the level (a random
+    // tiny generator may not); report.json says which, with σ's range on the grid.
+    JsonObject mesh = report.getAsJsonObject("mesh");
+    assertThat(mesh.get("resolution").getAsInt()).isEqualTo(128);
+    assertThat(mesh.getAsJsonArray("sigma_range")).hasSize(2);
+    assertThat(Files.exists(outDir.resolve("mesh.ply"))).isEqualTo(mesh.has("file"));
+    if (mesh.has("file")) {
+      assertThat(org.wild3d.synth.MeshFiles.load(outDir.resolve("mesh.ply")).triangles())
+          .isEqualTo(mesh.get("faces").getAsInt());
+    } else {
+      assertThat(mesh.getAsJsonArray("sigma_range").get(1).getAsFloat()).isLessThanOrEqualTo(1f);
+    }
     assertThat(report.getAsJsonObject("stage1").get("steps").getAsInt()).isEqualTo(4);
     assertThat(report.getAsJsonObject("stage2").get("steps").getAsInt()).isEqualTo(3);
     assertThat(report.get("psnr_input_view").getAsDouble()).isEqualTo(
