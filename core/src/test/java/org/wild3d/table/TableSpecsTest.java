@@ -86,14 +86,15 @@ class TableSpecsTest {
         column { metric: "fid2k_cls" header: "FID" }
         column {
           header: "Depth"
-          metric: "geo_depth64"
+          metric: "lpips64"
         }
         """);
     assertThat(e.exitCode()).isEqualTo(3);
     assertThat(e.errors()).hasSize(1);
     assertThat(e.errors().get(0).format()).isEqualTo("s.pbtxt:5: column[1].metric: expected a"
         + " registry metric name <family><count>[k][_cls] with family one of fid, kid, is, acc,"
-        + " precision, recall, found \"geo_depth64\" (column \"Depth\"; e.g. fid2k_cls, kid2k_cls,"
+        + " precision, recall, geo_iou, geo_depth, mv_depth, mv_agree, found \"lpips64\" (column"
+        + " \"Depth\"; e.g. fid2k_cls, kid2k_cls,"
         + " is2k_cls, acc2k_cls, fid50k)");
   }
 
