@@ -2,8 +2,6 @@ package org.wild3d.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -13,29 +11,18 @@ import org.junit.jupiter.api.io.TempDir;
 import org.wild3d.config.LoadedConfig;
 import org.wild3d.export.ExportMetadata;
 import org.wild3d.model.TinyRuns;
-import picocli.CommandLine;
 
-class ExportCommandTest {
+class ExportCommandTest extends EvalCliTest {
   @TempDir static Path shared;
   static Path run;
 
   @TempDir Path dir;
-
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
 
   @BeforeAll
   static void tinyRun() {
     LoadedConfig cfg = TinyRuns.config(shared.resolve("cache"), "");
     run = shared.resolve("run");
     TinyRuns.writeRun(run, cfg, 3, TinyRuns.Inputs.of(cfg.resolved(), 1), 1f);
-  }
-
-  private int run(String... args) {
-    CommandLine cl = Main.commandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    return cl.execute(args);
   }
 
   @Test

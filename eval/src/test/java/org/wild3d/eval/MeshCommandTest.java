@@ -2,8 +2,6 @@ package org.wild3d.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,9 +17,8 @@ import org.wild3d.geometry.ScalarGrid;
 import org.wild3d.model.Snapshot;
 import org.wild3d.model.TinyRuns;
 import org.wild3d.synth.MeshFiles;
-import picocli.CommandLine;
 
-class MeshCommandTest {
+class MeshCommandTest extends EvalCliTest {
   @TempDir static Path shared;
   @TempDir Path dir;
   private static Path run;
@@ -29,9 +26,6 @@ class MeshCommandTest {
   private static float level;
   private static float[] sceneWs;
   private static Snapshot snap;
-
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
 
   @BeforeAll
   static void tinyRun() {
@@ -49,13 +43,6 @@ class MeshCommandTest {
   @AfterAll
   static void close() {
     snap.close();
-  }
-
-  private int run(String... args) {
-    CommandLine cl = Main.commandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    return cl.execute(args);
   }
 
   @Test

@@ -2,8 +2,6 @@ package org.wild3d.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,21 +13,10 @@ import org.wild3d.config.Configs;
 import org.wild3d.config.LoadedConfig;
 import org.wild3d.metrics.MetricResult;
 import org.wild3d.model.TinyRuns;
-import picocli.CommandLine;
 
-class MetricsCommandTest {
+class MetricsCommandTest extends EvalCliTest {
   @TempDir static Path shared;
   @TempDir Path dir;
-
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
-
-  private int run(String... args) {
-    CommandLine cl = Main.commandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    return cl.execute(args);
-  }
 
   @Test
   void runMetricsAppendReproducibleLinesWithProvenance() throws Exception {

@@ -2,8 +2,6 @@ package org.wild3d.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,18 +14,14 @@ import org.wild3d.data.DatasetWriter;
 import org.wild3d.data.ShapesGenerator;
 import org.wild3d.image.RgbImage;
 import org.wild3d.metrics.MetricResult;
-import picocli.CommandLine;
 
 /** wild3d-eval metrics on datasets: the sanity check of a metric. */
-class MetricsDatasetCommandTest {
+class MetricsDatasetCommandTest extends EvalCliTest {
   @TempDir static Path shared;
   @TempDir Path dir;
 
   static Path shapes;
   static Path shifted;
-
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
 
   /** 3 classes x 200 shapes at 16², and a copy with red raised and blue lowered. */
   @BeforeAll
@@ -48,13 +42,6 @@ class MetricsDatasetCommandTest {
       }
       w.commit();
     }
-  }
-
-  private int run(String... args) {
-    CommandLine cl = Main.commandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    return cl.execute(args);
   }
 
   private static MetricResult only(Path jsonl) throws Exception {

@@ -2,8 +2,6 @@ package org.wild3d.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,22 +13,11 @@ import org.wild3d.data.DatasetWriter;
 import org.wild3d.image.RgbImage;
 import org.wild3d.metrics.MetricResult;
 import org.wild3d.model.TinyRuns;
-import picocli.CommandLine;
 
 /** {@code wild3d-eval metrics --run RUN --metrics geo_*,mv_*} on a tiny run of the shapes data. */
-class MetricsGeometryCommandTest {
+class MetricsGeometryCommandTest extends EvalCliTest {
   @TempDir static Path shared;
   @TempDir Path dir;
-
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
-
-  private int run(String... args) {
-    CommandLine cl = Main.commandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    return cl.execute(args);
-  }
 
   @Test
   void geometryMetricsAppendReproducibleLinesWithProvenance() throws Exception {

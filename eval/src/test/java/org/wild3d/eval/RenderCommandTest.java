@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.awt.image.BufferedImage;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
@@ -16,28 +14,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.wild3d.config.LoadedConfig;
 import org.wild3d.model.TinyRuns;
-import picocli.CommandLine;
 
-class RenderCommandTest {
+class RenderCommandTest extends EvalCliTest {
   @TempDir static Path shared;
   @TempDir Path dir;
   private static Path run;
-
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
 
   @BeforeAll
   static void tinyRun() {
     LoadedConfig cfg = TinyRuns.config(shared.resolve("cache"), "");
     run = shared.resolve("run");
     TinyRuns.writeRun(run, cfg, 3, TinyRuns.Inputs.of(cfg.resolved(), 1), 1f);
-  }
-
-  private int run(String... args) {
-    CommandLine cl = Main.commandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    return cl.execute(args);
   }
 
   private String[] args(Path outDir) {
