@@ -10,10 +10,38 @@ public final class FeatureCollector {
   /**
    * @param stats feature statistics (raw rows kept as requested)
    * @param probabilities {@code [N,K]} class probabilities, or null when not requested
-   * @param correct images whose most probable class equals their label (when probabilities were
-   *     requested)
+   * @param confusion {@code [K][K]} counts of images by label (row) and most probable class
+   *     (column) when probabilities were requested, else null
    */
-  public record Collected(FeatureStats stats, float[][] probabilities, long correct) {}
+  public record Collected(FeatureStats stats, float[][] probabilities, long[][] confusion) {
+    /** Images whose most probable class equals their label (0 without probabilities). */
+    public long correct() {
+      long n = 0;
+      for (int k = 0; confusion != null && k < confusion.length; k++) {
+        n += confusion[k][k];
+      }
+      return n;
+    }
+
+    /**
+     * Accuracy per label: {@code confusion[k][k] / Σ_j confusion[k][j]}, NaN for a label with no
+     * images; null without probabilities.
+     */
+    public List<Double> perClassAccuracy() {
+      if (confusion == null) {
+        return null;
+      }
+      List<Double> out = new ArrayList<>();
+      for (long[] row : confusion) {
+        long total = 0;
+        for (long v : row) {
+          total += v;
+        }
+        out.add(total == 0 ? Double.NaN : (double) row[out.size()] / total);
+      }
+      return out;
+    }
+  }
 
   private FeatureCollector() {}
 
@@ -31,7 +59,8 @@ public final class FeatureCollector {
         "%s has no class probabilities", net.name());
     FeatureStats stats = new FeatureStats(net.featureDim(), maxRaw);
     List<float[]> probs = new ArrayList<>();
-    long correct = 0;
+    int k = withProbabilities ? net.numClasses() : 0;
+    long[][] confusion = withProbabilities ? new long[k][k] : null;
     while (stats.count() < count) {
       ImageBatch b = source.next((int) Math.min(batchSize, count - stats.count()));
       if (b.size() == 0) {
@@ -43,15 +72,18 @@ public final class FeatureCollector {
         for (int i = 0; i < b.size(); i++) {
           float[] p = a.probabilities()[i];
           int best = 0;
-          for (int k = 1; k < p.length; k++) {
-            best = p[k] > p[best] ? k : best;
+          for (int j = 1; j < p.length; j++) {
+            best = p[j] > p[best] ? j : best;
           }
-          correct += best == b.labels()[i] ? 1 : 0;
+          int label = b.labels()[i];
+          if (label >= 0 && label < k) { // a label the network does not know counts as wrong
+            confusion[label][best]++;
+          }
           probs.add(p);
         }
       }
     }
     return new Collected(stats, withProbabilities ? probs.toArray(float[][]::new) : null,
-        correct);
+        confusion);
   }
 }

@@ -7,6 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -23,6 +27,9 @@ import java.util.TreeMap;
  * @param seeds named seeds, e.g. {@code generator} (first latent seed), {@code kid_subsets}
  * @param provenance what was measured: e.g. {@code snapshot}, {@code dataset} fingerprint,
  *     {@code config_hash}, {@code code_version} (sorted by key)
+ * @param perClass for class accuracy ({@code acc*_cls}): the accuracy of each class's generated
+ *     images, by class index (NaN for a class with none); null for other metrics (and then absent
+ *     from the JSON line)
  */
 public record MetricResult(
     String name,
@@ -32,13 +39,38 @@ public record MetricResult(
     int numGenerated,
     int numReal,
     Map<String, Long> seeds,
-    Map<String, String> provenance) {
+    Map<String, String> provenance,
+    List<Double> perClass) {
   private static final Gson GSON = new GsonBuilder().disableHtmlEscaping()
       .serializeSpecialFloatingPointValues().create();
 
   public MetricResult {
     seeds = new TreeMap<>(seeds);
     provenance = new TreeMap<>(provenance);
+    perClass = perClass == null ? null : Collections.unmodifiableList(new ArrayList<>(perClass));
+  }
+
+  /** A result without a per-class breakdown. */
+  public MetricResult(String name, double value, double std, String featureNetwork,
+      int numGenerated, int numReal, Map<String, Long> seeds, Map<String, String> provenance) {
+    this(name, value, std, featureNetwork, numGenerated, numReal, seeds, provenance, null);
+  }
+
+  /**
+   * The per-class breakdown as one line, e.g. {@code sphere 0.95  cube 0.40 ...}, naming classes by
+   * {@code classNames} where it has them (else by index); empty when there is none.
+   */
+  public String perClassLine(List<String> classNames) {
+    if (perClass == null) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder();
+    for (int k = 0; k < perClass.size(); k++) {
+      String label = k < classNames.size() ? classNames.get(k) : Integer.toString(k);
+      b.append(b.length() == 0 ? "" : "  ").append(label)
+          .append(String.format(Locale.ROOT, " %.2f", perClass.get(k)));
+    }
+    return b.toString();
   }
 
   /** One line of JSON, without a newline. */

@@ -207,6 +207,7 @@ public final class MetricRunner {
     double value;
     double std = 0;
     int numReal = 0;
+    List<Double> perClass = null;
     switch (s.kind()) {
       case FID -> {
         numReal = (int) real.count();
@@ -225,14 +226,17 @@ public final class MetricRunner {
         value = e.value();
         std = e.std();
       }
-      case ACC -> value = (double) gen.correct() / n;
+      case ACC -> {
+        value = (double) gen.correct() / n;
+        perClass = gen.perClassAccuracy();
+      }
       case PRECISION, RECALL -> {
         numReal = (int) real.count();
         value = s.kind() == MetricSpec.Kind.PRECISION ? pr.precision() : pr.recall();
       }
       default -> throw new IllegalStateException("unhandled metric kind " + s.kind());
     }
-    return new MetricResult(s.name(), value, std, net.name(), n, numReal, seeds, prov);
+    return new MetricResult(s.name(), value, std, net.name(), n, numReal, seeds, prov, perClass);
   }
 
   private static FeatureStats real(MetricSpec s, FeatureNetwork net, boolean raw, Context ctx) {

@@ -67,6 +67,11 @@ class MetricRunnerTest {
     assertThat(r1.get(1).seeds()).containsEntry("kid_subsets", 5L).containsEntry("generator", 11L);
     assertThat(Math.abs(r1.get(1).value())).isLessThan(0.1); // same distribution: KID ~ 0
     assertThat(r1.get(2).value()).isGreaterThan(0.9); // accuracy of the classes "generated"
+    assertThat(r1.get(2).perClass()).hasSize(3).allSatisfy(a -> assertThat(a).isGreaterThan(0.8));
+    assertThat(r1.get(2).perClass().stream().mapToDouble(Double::doubleValue).average())
+        .hasValueCloseTo(r1.get(2).value(), org.assertj.core.data.Offset.offset(0.05));
+    assertThat(r1).filteredOn(r -> !r.name().startsWith("acc"))
+        .allSatisfy(r -> assertThat(r.perClass()).isNull());
     assertThat(r1.get(3).value()).isGreaterThan(2.5).isLessThanOrEqualTo(3.0 + 1e-9); // 3 classes
     assertThat(r1.get(2).numReal()).isZero();
     Path jsonl = dir.resolve("metrics.jsonl");

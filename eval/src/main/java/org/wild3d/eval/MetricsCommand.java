@@ -177,12 +177,14 @@ final class MetricsCommand implements Callable<Integer> {
     MetricJobs.Settings settings = new MetricJobs.Settings(cache, inceptionPath, batchSize, seed,
         steps, threads);
     List<MetricResult> results;
+    List<String> classNames;
     Path jsonl = out;
     if (datasetMode) {
       try (Dataset a = target.dataset != null ? Dataset.open(target.dataset)
               : Datasets.open(data, cfg.getCamera(), data.getResolution(), log);
           Dataset b = against != null ? Dataset.open(against) : null) {
         String fp = DatasetFingerprint.of(a);
+        classNames = a.classNames();
         Map<String, String> prov = new LinkedHashMap<>();
         prov.put("dataset_location", a.location());
         prov.put("code_version", Version.get());
@@ -212,6 +214,7 @@ final class MetricsCommand implements Callable<Integer> {
       try (Snapshot snap = Snapshot.open(target.run, checkpoint, threads);
           Dataset ds = Datasets.open(data, cfg.getCamera(), data.getResolution(), log)) {
         var ckpt = snap.checkpoint();
+        classNames = ds.classNames();
         Map<String, String> prov = new LinkedHashMap<>();
         prov.put("checkpoint", ckpt.dir().toAbsolutePath().normalize().toString());
         prov.put("step", Long.toString(ckpt.manifest().step()));
@@ -232,16 +235,22 @@ final class MetricsCommand implements Callable<Integer> {
         r.appendTo(jsonl);
       }
     }
-    printTable(spec.commandLine().getOut(), results, jsonl);
+    printTable(spec.commandLine().getOut(), results, jsonl, classNames);
     return 0;
   }
 
-  private static void printTable(PrintWriter out, List<MetricResult> results, Path jsonl) {
+  private static void printTable(PrintWriter out, List<MetricResult> results, Path jsonl,
+      List<String> classNames) {
     out.printf("%-16s %12s %10s %8s %8s  %s%n", "metric", "value", "std", "gen", "real",
         "feature network");
     for (MetricResult r : results) {
       out.printf("%-16s %12.4f %10.4f %8d %8d  %s%n", r.name(), r.value(), r.std(),
           r.numGenerated(), r.numReal(), r.featureNetwork());
+    }
+    for (MetricResult r : results) {
+      if (r.perClass() != null) {
+        out.printf("%s by class: %s%n", r.name(), r.perClassLine(classNames));
+      }
     }
     if (jsonl != null) {
       out.println("appended " + results.size() + " line(s) to " + jsonl);

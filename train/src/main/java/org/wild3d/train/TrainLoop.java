@@ -454,6 +454,10 @@ public final class TrainLoop implements TrainJob {
       for (MetricResult r : results) {
         r.appendTo(jsonl);
         log.scalar("Metrics/" + r.name(), step, (float) r.value());
+        for (int k = 0; r.perClass() != null && k < r.perClass().size(); k++) {
+          String label = k < ds.classNames().size() ? ds.classNames().get(k) : "class" + k;
+          log.scalar("Metrics/" + r.name() + "/" + label, step, r.perClass().get(k).floatValue());
+        }
         line.append(String.format(Locale.ROOT, "  %s %.4f", r.name(), r.value()));
       }
       log.flush();
@@ -463,6 +467,12 @@ public final class TrainLoop implements TrainJob {
       }
       ctx.out().printf(Locale.ROOT, "metrics at step %d (%.3f kimg):%s  (%.0f s, in %s)%n", step,
           kimg, line, secs, jsonl);
+      for (MetricResult r : results) {
+        if (r.perClass() != null) {
+          ctx.out().printf(Locale.ROOT, "  %s by class: %s%n", r.name(),
+              r.perClassLine(ds.classNames()));
+        }
+      }
       ctx.out().flush();
     }
 
