@@ -9,6 +9,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.Signature;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
+import org.wild3d.tf.FusedOps;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
@@ -64,6 +65,8 @@ public final class ExportGraph {
    * @param defaultPsi truncation used when {@code psi} is not fed (1 = none)
    */
   public ExportGraph(Graph graph, Experiment cfg, float defaultPsi) {
+    // A SavedModel must load where wild3d's kernel library is absent (Python TF, TF Serving).
+    FusedOps.disableFor(graph);
     Ops tf = Ops.create(graph);
     this.tf = tf;
     generator = new Generator3D(tf, new Params(cfg.getSeed()), cfg, GENERATOR_SCOPE);

@@ -3,6 +3,7 @@ package org.wild3d.nn;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
+import org.wild3d.tf.FusedOps;
 
 /**
  * Activations of equalized-learning-rate layers, each with the gain StyleGAN uses so that unit
@@ -29,8 +30,16 @@ public enum Activation {
         switch (this) {
           case LINEAR -> x;
           case LRELU -> tf.nn.leakyRelu(x, org.tensorflow.op.nn.LeakyRelu.alpha(0.2f));
-          case SOFTPLUS -> tf.math.softplus(x);
+          case SOFTPLUS -> softplus(tf, x);
         };
     return gain == 1.0 ? y : tf.math.mul(y, tf.constant((float) gain));
+  }
+
+  /**
+   * {@code log(1 + exp(x))}: the fused vectorised kernel where {@link FusedOps#enabled}, else TF's
+   * Softplus. Shapes: any → same.
+   */
+  public static Operand<TFloat32> softplus(Ops tf, Operand<TFloat32> x) {
+    return FusedOps.enabled(tf) ? FusedOps.softplus(tf, x) : tf.math.softplus(x);
   }
 }

@@ -12,6 +12,7 @@ import org.wild3d.nn.Dense;
 import org.wild3d.nn.Param;
 import org.wild3d.nn.Params;
 import org.wild3d.tf.Shapes;
+import org.wild3d.tf.Slices;
 
 /**
  * EG3D's triplane decoder (OSGDecoder): an MLP on the plane-averaged features with softplus hidden
@@ -90,12 +91,8 @@ public final class Decoder {
       x = d.apply(x);
     }
     x = tf.reshape(x, tf.constant(new int[] {-1, m, 1 + outFeatures})); // [N,M,1+C]
-    Operand<TFloat32> sigma = tf.gather(x, tf.constant(new int[] {0}), tf.constant(2)); // [N,M,1]
-    int[] idx = new int[outFeatures];
-    for (int i = 0; i < outFeatures; i++) {
-      idx[i] = i + 1;
-    }
-    Operand<TFloat32> feat = tf.gather(x, tf.constant(idx), tf.constant(2)); // [N,M,C]
+    Operand<TFloat32> sigma = Slices.along(tf, x, 2, 0, 1); // [N,M,1]
+    Operand<TFloat32> feat = Slices.along(tf, x, 2, 1, 1 + outFeatures); // [N,M,C]
     feat =
         tf.math.sub(
             tf.math.mul(tf.math.sigmoid(feat), tf.constant(1f + 2f * SIGMOID_MARGIN)),

@@ -11,6 +11,7 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 import org.wild3d.tf.Shapes;
+import org.wild3d.tf.Slices;
 
 /**
  * Hierarchical (importance) sampling: inverse-CDF samples from the coarse pass's weights.
@@ -64,16 +65,12 @@ public final class ImportanceSampler {
     if (smooth) {
       Operand<TFloat32> padded =
           tf.pad(w, tf.constant(new int[][] {{0, 0}, {1, 1}}), tf.constant(0f)); // [NR,B+2]
-      Operand<TInt32> one = tf.constant(1);
       Operand<TFloat32> pairMax =
           tf.math.maximum(
-              tf.gather(padded, tf.constant(RayMarcher.range(0, b + 1)), one),
-              tf.gather(padded, tf.constant(RayMarcher.range(1, b + 2)), one)); // [NR,B+1]
+              Slices.along(tf, padded, 1, 0, b + 1), Slices.along(tf, padded, 1, 1, b + 2)); // [NR,B+1]
       w =
           tf.math.mul(
-              tf.math.add(
-                  tf.gather(pairMax, tf.constant(RayMarcher.range(0, b)), one),
-                  tf.gather(pairMax, tf.constant(RayMarcher.range(1, b + 1)), one)),
+              tf.math.add(Slices.along(tf, pairMax, 1, 0, b), Slices.along(tf, pairMax, 1, 1, b + 1)),
               tf.constant(0.5f)); // [NR,B]
     }
     w = tf.math.add(w, tf.constant(epsilon));

@@ -7,6 +7,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.math.Cumsum;
 import org.tensorflow.types.TFloat32;
 import org.wild3d.tf.Shapes;
+import org.wild3d.tf.Slices;
 
 /**
  * Alpha compositing along rays with EG3D's midpoint scheme.
@@ -79,22 +80,14 @@ public final class RayMarcher {
   }
 
   private static Operand<TFloat32> head(Ops tf, Operand<TFloat32> x, int s) {
-    return tf.gather(x, tf.constant(range(0, s - 1)), tf.constant(2));
+    return Slices.along(tf, x, 2, 0, s - 1);
   }
 
   private static Operand<TFloat32> tail(Ops tf, Operand<TFloat32> x, int s) {
-    return tf.gather(x, tf.constant(range(1, s)), tf.constant(2));
+    return Slices.along(tf, x, 2, 1, s);
   }
 
   private static Operand<TFloat32> mid(Ops tf, Operand<TFloat32> x, int s) {
     return tf.math.mul(tf.math.add(head(tf, x, s), tail(tf, x, s)), tf.constant(0.5f));
-  }
-
-  static int[] range(int from, int to) {
-    int[] out = new int[to - from];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = from + i;
-    }
-    return out;
   }
 }

@@ -11,6 +11,7 @@ import org.wild3d.camera.Rays;
 import org.wild3d.config.Render;
 import org.wild3d.config.Triplane;
 import org.wild3d.tf.Shapes;
+import org.wild3d.tf.Slices;
 
 /**
  * EG3D's volume renderer: rays per pixel, S stratified samples (jittered with a seed, bin centres
@@ -174,7 +175,7 @@ public final class Renderer {
     Operand<TFloat32> features = image(rt, out.features(), res, c);
     Operand<TFloat32> opacity = image(rt, out.opacity(), res, 1);
     Operand<TFloat32> depth = image(rt, out.depth(), res, 1);
-    Operand<TFloat32> f3 = rt.gather(features, rt.constant(new int[] {0, 1, 2}), rt.constant(3));
+    Operand<TFloat32> f3 = Slices.along(rt, features, 3, 0, 3);
     Operand<TFloat32> transparency = rt.math.sub(rt.constant(1f), opacity);
     Operand<TFloat32> rgb =
         rt.math.add(

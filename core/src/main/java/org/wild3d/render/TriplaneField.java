@@ -6,6 +6,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
+import org.wild3d.nn.Activation;
 
 /**
  * The model's radiance field: triplane sampling, then the {@link Decoder}, then EG3D's density
@@ -38,7 +39,7 @@ public final class TriplaneField implements DensityField {
 
   /** EG3D's density activation. Shapes: any → same. */
   public static Operand<TFloat32> activate(Ops tf, Operand<TFloat32> sigmaRaw) {
-    return tf.math.softplus(tf.math.sub(sigmaRaw, tf.constant(1f)));
+    return Activation.softplus(tf, tf.math.sub(sigmaRaw, tf.constant(1f)));
   }
 
   @Override

@@ -8,6 +8,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Stack;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
+import org.wild3d.tf.FusedOps;
 import org.wild3d.tf.Shapes;
 
 /**
@@ -19,9 +20,10 @@ import org.wild3d.tf.Shapes;
  * − 1} (align_corners = false) and texels outside the plane read as zero. The three planes'
  * features are averaged.
  *
- * <p>Built from a zero Pad and one GatherV2 over the flattened planes (C++ gradients: a slice and
- * an unsorted segment sum), so gradients reach the planes; the bilinear weights are differentiable
- * in the points too (the integer texel indices carry no gradient).
+ * <p>Where {@link FusedOps#enabled} (CPU builds on Linux x86-64), one fused kernel and its
+ * gradient kernel; otherwise built from a zero Pad and one GatherV2 over the flattened planes (C++
+ * gradients: a slice and an unsorted segment sum). Either way gradients reach the planes and the
+ * points (through the bilinear weights; the integer texel indices carry no gradient).
  */
 public final class TriplaneSampler {
   private TriplaneSampler() {}
@@ -56,6 +58,9 @@ public final class TriplaneSampler {
     int c3 = Shapes.dim(planes, 3);
     checkArgument(c3 % 3 == 0, "triplane channels: expected a multiple of 3, found %s", c3);
     int f = c3 / 3;
+    if (FusedOps.enabled(tf)) {
+      return FusedOps.triplaneSample(tf, planes, points, boxSize);
+    }
 
     Operand<TFloat32> q = tf.math.mul(points, tf.constant(2f / boxSize)); // [B,M,3]
     // NaN points (a diverged model) read zeros instead of producing garbage gather indices, so

@@ -200,7 +200,10 @@ class CustomGradientsTest {
   @Test
   void allOpTypesAreRegisteredByUs() {
     // If TF ever ships one of these gradients, registration returns false: then drop it here.
-    assertThat(CustomGradients.registered()).containsExactlyInAnyOrderElementsOf(CustomGradients.OP_TYPES);
+    // (FusedOps registers its own kernels' gradients through the same table.)
+    assertThat(CustomGradients.registered())
+        .filteredOn(t -> !t.startsWith("Wild3d"))
+        .containsExactlyInAnyOrderElementsOf(CustomGradients.OP_TYPES);
   }
 
   @Test
