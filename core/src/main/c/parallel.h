@@ -10,6 +10,9 @@
 
 #include <stdint.h>
 
+/* One clone of a hot loop per instruction set, picked when the library loads (GCC ifunc). */
+#define W3D_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+
 /* fn(arg, begin, end) processes [begin, end). */
 typedef void (*w3d_range_fn)(void* arg, int64_t begin, int64_t end);
 

@@ -12,8 +12,6 @@
 
 #include "parallel.h"
 
-#define W3D_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-
 W3D_CLONES static void softplus_loop(const float* x, float* y, int64_t begin, int64_t end) {
 #pragma omp simd
   for (int64_t i = begin; i < end; i++) {

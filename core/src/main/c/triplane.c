@@ -57,7 +57,7 @@ typedef struct {
   float scale; /* 2 / box */
 } sample_args_t;
 
-static void forward_range(void* p, int64_t begin, int64_t end) {
+W3D_CLONES static void forward_range(void* p, int64_t begin, int64_t end) {
   const sample_args_t* a = (const sample_args_t*)p;
   const int r = a->r, f = a->f, c3 = 3 * a->f;
   const int64_t plane_size = (int64_t)r * r * c3;
@@ -100,7 +100,7 @@ static void forward_range(void* p, int64_t begin, int64_t end) {
 }
 
 /* Backward over scenes [begin, end): a scene's texels are written by its own thread only. */
-static void backward_range(void* p, int64_t begin, int64_t end) {
+W3D_CLONES static void backward_range(void* p, int64_t begin, int64_t end) {
   const sample_args_t* a = (const sample_args_t*)p;
   const int r = a->r, f = a->f, c3 = 3 * a->f;
   const int64_t plane_size = (int64_t)r * r * c3;

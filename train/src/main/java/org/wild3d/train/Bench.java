@@ -70,6 +70,7 @@ public final class Bench {
         System.getProperty("os.arch"),
         System.getProperty("os.name"),
         threads > 0 ? Integer.toString(threads) : "TF default");
+    out.println("kernels: " + org.wild3d.tf.FusedOps.status());
     double peak = 0;
     if (peakSize > 0) {
       peak = MatMulPeak.measure(peakSize, 5, threads);

@@ -80,10 +80,11 @@ public final class TrainLoop implements TrainJob {
       int res = gg.g.imageResolution();
       out.printf(
           Locale.ROOT,
-          "graph built in %.1f s: G %,d parameters, D %,d parameters%n",
+          "graph built in %.1f s: G %,d parameters, D %,d parameters; %s%n",
           (System.nanoTime() - t0) / 1e9,
           gg.gParams().trainableCount(),
-          gg.dParams().trainableCount());
+          gg.dParams().trainableCount(),
+          org.wild3d.tf.FusedOps.status());
       try (Dataset ds = Datasets.open(cfg.getData(), cfg.getCamera(), res, out)) {
         checkDataset(ds, cfg, res);
         try (Session s = Sessions.create(graph, t.getThreads());
