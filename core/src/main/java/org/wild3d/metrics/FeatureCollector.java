@@ -41,6 +41,22 @@ public final class FeatureCollector {
       }
       return out;
     }
+
+    /** The confusion matrix as rows of counts (for JSON); null without probabilities. */
+    public List<List<Long>> confusionRows() {
+      if (confusion == null) {
+        return null;
+      }
+      List<List<Long>> rows = new ArrayList<>();
+      for (long[] row : confusion) {
+        List<Long> r = new ArrayList<>();
+        for (long v : row) {
+          r.add(v);
+        }
+        rows.add(r);
+      }
+      return rows;
+    }
   }
 
   private FeatureCollector() {}

@@ -30,6 +30,8 @@ import java.util.TreeMap;
  * @param perClass for class accuracy ({@code acc*_cls}): the accuracy of each class's generated
  *     images, by class index (NaN for a class with none); null for other metrics (and then absent
  *     from the JSON line)
+ * @param confusion for class accuracy: {@code confusion[k][j]} = generated images of class k that
+ *     the classifier put in class j; null for other metrics (and then absent from the JSON line)
  */
 public record MetricResult(
     String name,
@@ -40,7 +42,8 @@ public record MetricResult(
     int numReal,
     Map<String, Long> seeds,
     Map<String, String> provenance,
-    List<Double> perClass) {
+    List<Double> perClass,
+    List<List<Long>> confusion) {
   private static final Gson GSON = new GsonBuilder().disableHtmlEscaping()
       .serializeSpecialFloatingPointValues().create();
 
@@ -48,12 +51,27 @@ public record MetricResult(
     seeds = new TreeMap<>(seeds);
     provenance = new TreeMap<>(provenance);
     perClass = perClass == null ? null : Collections.unmodifiableList(new ArrayList<>(perClass));
+    if (confusion != null) {
+      List<List<Long>> rows = new ArrayList<>();
+      for (List<Long> row : confusion) {
+        rows.add(List.copyOf(row));
+      }
+      confusion = Collections.unmodifiableList(rows);
+    }
+  }
+
+  /** A result with a per-class breakdown but no confusion matrix. */
+  public MetricResult(String name, double value, double std, String featureNetwork,
+      int numGenerated, int numReal, Map<String, Long> seeds, Map<String, String> provenance,
+      List<Double> perClass) {
+    this(name, value, std, featureNetwork, numGenerated, numReal, seeds, provenance, perClass,
+        null);
   }
 
   /** A result without a per-class breakdown. */
   public MetricResult(String name, double value, double std, String featureNetwork,
       int numGenerated, int numReal, Map<String, Long> seeds, Map<String, String> provenance) {
-    this(name, value, std, featureNetwork, numGenerated, numReal, seeds, provenance, null);
+    this(name, value, std, featureNetwork, numGenerated, numReal, seeds, provenance, null, null);
   }
 
   /**
@@ -66,11 +84,48 @@ public record MetricResult(
     }
     StringBuilder b = new StringBuilder();
     for (int k = 0; k < perClass.size(); k++) {
-      String label = k < classNames.size() ? classNames.get(k) : Integer.toString(k);
-      b.append(b.length() == 0 ? "" : "  ").append(label)
+      b.append(b.length() == 0 ? "" : "  ").append(label(classNames, k))
           .append(String.format(Locale.ROOT, " %.2f", perClass.get(k)));
     }
     return b.toString();
+  }
+
+  /**
+   * What each class's mistakes were taken for, from the confusion matrix: the most frequent wrong
+   * classes of every class with mistakes (share of that class's images, at least 5%), e.g.
+   * {@code sphere as cylinder 0.45, cone 0.20; cube as sphere 0.61}; empty when there is no matrix
+   * or no mistake.
+   */
+  public String confusionLine(List<String> classNames) {
+    if (confusion == null) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder();
+    for (int k = 0; k < confusion.size(); k++) {
+      List<Long> row = confusion.get(k);
+      long total = row.stream().mapToLong(Long::longValue).sum();
+      List<Integer> wrong = new ArrayList<>();
+      for (int j = 0; j < row.size(); j++) {
+        if (j != k && total > 0 && row.get(j) >= 0.05 * total) {
+          wrong.add(j);
+        }
+      }
+      if (wrong.isEmpty()) {
+        continue;
+      }
+      wrong.sort((x, y) -> Long.compare(row.get(y), row.get(x)));
+      b.append(b.length() == 0 ? "" : "; ").append(label(classNames, k)).append(" as");
+      for (int i = 0; i < wrong.size(); i++) {
+        int j = wrong.get(i);
+        b.append(i == 0 ? " " : ", ").append(label(classNames, j))
+            .append(String.format(Locale.ROOT, " %.2f", (double) row.get(j) / total));
+      }
+    }
+    return b.toString();
+  }
+
+  private static String label(List<String> classNames, int k) {
+    return k < classNames.size() ? classNames.get(k) : Integer.toString(k);
   }
 
   /** One line of JSON, without a newline. */

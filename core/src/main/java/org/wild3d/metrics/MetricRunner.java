@@ -208,6 +208,7 @@ public final class MetricRunner {
     double std = 0;
     int numReal = 0;
     List<Double> perClass = null;
+    List<List<Long>> confusion = null;
     switch (s.kind()) {
       case FID -> {
         numReal = (int) real.count();
@@ -229,6 +230,7 @@ public final class MetricRunner {
       case ACC -> {
         value = (double) gen.correct() / n;
         perClass = gen.perClassAccuracy();
+        confusion = gen.confusionRows();
       }
       case PRECISION, RECALL -> {
         numReal = (int) real.count();
@@ -236,7 +238,8 @@ public final class MetricRunner {
       }
       default -> throw new IllegalStateException("unhandled metric kind " + s.kind());
     }
-    return new MetricResult(s.name(), value, std, net.name(), n, numReal, seeds, prov, perClass);
+    return new MetricResult(s.name(), value, std, net.name(), n, numReal, seeds, prov, perClass,
+        confusion);
   }
 
   private static FeatureStats real(MetricSpec s, FeatureNetwork net, boolean raw, Context ctx) {

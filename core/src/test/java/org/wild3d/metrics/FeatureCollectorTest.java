@@ -58,6 +58,8 @@ class FeatureCollectorTest {
         new ArrayImageSource(all), labels.length, 0, 3, true);
 
     assertThat(c.confusion()).isDeepEqualTo(new long[][] {{3, 0, 1}, {1, 1, 0}, {0, 0, 0}});
+    assertThat(c.confusionRows())
+        .isEqualTo(List.of(List.of(3L, 0L, 1L), List.of(1L, 1L, 0L), List.of(0L, 0L, 0L)));
     assertThat(c.correct()).isEqualTo(4);
     List<Double> perClass = c.perClassAccuracy();
     assertThat(perClass).hasSize(3);
@@ -89,5 +91,24 @@ class FeatureCollectorTest {
         Map.of());
     assertThat(fid.toJsonLine()).doesNotContain("perClass");
     assertThat(fid.perClassLine(List.of("sphere"))).isEmpty();
+  }
+
+  @Test
+  void confusionRoundTripsAndNamesTheMistakes() {
+    // sphere: 6 right, 3 as cube, 1 as torus (10%); cube: 4 right, 1 as sphere (20%); torus: all right
+    List<List<Long>> m = List.of(List.of(6L, 3L, 1L), List.of(1L, 4L, 0L), List.of(0L, 0L, 5L));
+    MetricResult r = new MetricResult("acc2k_cls", 0.75, 0, "cls-x", 20, 0, Map.of(), Map.of(),
+        List.of(0.6, 0.8, 1.0), m);
+    String line = r.toJsonLine();
+    assertThat(line).contains("\"confusion\":[[6,3,1],[1,4,0],[0,0,5]]");
+    assertThat(MetricResult.fromJsonLine(line).confusion()).isEqualTo(m);
+    assertThat(r.confusionLine(List.of("sphere", "cube", "torus")))
+        .isEqualTo("sphere as cube 0.30, torus 0.10; cube as sphere 0.20");
+    // a 2% mistake is below the 5% floor and is not named
+    MetricResult small = new MetricResult("acc2k_cls", 0.98, 0, "cls-x", 50, 0, Map.of(),
+        Map.of(), List.of(0.98), List.of(List.of(49L, 1L)));
+    assertThat(small.confusionLine(List.of("a", "b"))).isEmpty();
+    assertThat(new MetricResult("fid2k_cls", 1, 0, "cls-x", 2, 2, Map.of(), Map.of())
+        .toJsonLine()).doesNotContain("confusion");
   }
 }

@@ -250,6 +250,10 @@ final class MetricsCommand implements Callable<Integer> {
     for (MetricResult r : results) {
       if (r.perClass() != null) {
         out.printf("%s by class: %s%n", r.name(), r.perClassLine(classNames));
+        String mistakes = r.confusionLine(classNames);
+        if (!mistakes.isEmpty()) {
+          out.printf("%s mistaken: %s%n", r.name(), mistakes);
+        }
       }
     }
     if (jsonl != null) {

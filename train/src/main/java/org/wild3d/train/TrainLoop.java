@@ -472,6 +472,10 @@ public final class TrainLoop implements TrainJob {
         if (r.perClass() != null) {
           ctx.out().printf(Locale.ROOT, "  %s by class: %s%n", r.name(),
               r.perClassLine(ds.classNames()));
+          String mistakes = r.confusionLine(ds.classNames());
+          if (!mistakes.isEmpty()) {
+            ctx.out().printf(Locale.ROOT, "  %s mistaken: %s%n", r.name(), mistakes);
+          }
         }
       }
       ctx.out().flush();
