@@ -19,7 +19,7 @@ flags=(-O3 -fPIC -std=c11 -Wall -Wextra -Werror -fvisibility=hidden)
 "$cc" -O1 -fPIC -std=c11 -Wall -shared -Wl,-soname,libtensorflow_cc.so.2 -o "$work/stub/libtensorflow_cc.so.2" \
   "$src/stub_tf.c"
 objs=()
-for f in ops triplane parallel; do
+for f in ops triplane fir parallel; do
   "$cc" "${flags[@]}" -c "$src/$f.c" -o "$work/$f.o"
   objs+=("$work/$f.o")
 done

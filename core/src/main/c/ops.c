@@ -7,6 +7,8 @@
  *       → grad_planes [N,R,R,3F], grad_points [B,M,3]
  *   Wild3dSoftplus(features) → activations                       (any shape)
  *   Wild3dSoftplusGrad(gradients, features) → backprops          (any shape)
+ *   Wild3dUpFirDn(x [N,H,W,C]; taps, gain, up, down, pads) → y [N,Ho,Wo,C]   (upfirdn2d, fir.h;
+ *       its gradient is the same op, transposed)
  *
  * float32 on CPU only. Their gradients are registered in Java (FusedOps).
  */
@@ -14,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fir.h"
 #include "softplus.h"
 #include "tf_c_api.h"
 #include "triplane.h"
@@ -72,6 +75,12 @@ static void triplane_grad_shape(TF_ShapeInferenceContext* ctx, TF_Status* status
     if (TF_GetCode(status) == TF_OK) TF_ShapeInferenceContextSetOutput(ctx, i, s, status);
     TF_DeleteShapeHandle(s);
   }
+}
+
+/* The output's spatial size depends on attributes, which the C API's shape functions cannot read:
+ * the Java side (FusedOps.upFirDn) reshapes the result to its static shape. */
+static void unknown_shape(TF_ShapeInferenceContext* ctx, TF_Status* status) {
+  TF_ShapeInferenceContextSetUnknownShape(ctx, status);
 }
 
 /* ---- kernel helpers ---- */
@@ -246,6 +255,94 @@ static void softplus_grad_compute(void* kernel, TF_OpKernelContext* ctx) {
   TF_DeleteStatus(s);
 }
 
+
+#define W3D_FIR_MAX_TAPS 64
+
+typedef struct {
+  w3d_fir_t p;
+  float taps[W3D_FIR_MAX_TAPS];
+  int64_t in_hwc[3]; /* the input's H, W, C as the graph was built for (the gradient needs them) */
+} fir_kernel_t;
+
+static void* fir_create(TF_OpKernelConstruction* ctx) {
+  fir_kernel_t* k = (fir_kernel_t*)calloc(1, sizeof(fir_kernel_t));
+  TF_Status* s = TF_NewStatus();
+  int32_t ntaps = 0, npads = 0, total = 0;
+  int64_t up = 0, down = 0, pads[4] = {0, 0, 0, 0};
+  TF_OpKernelConstruction_GetAttrSize(ctx, "taps", &ntaps, &total, s);
+  if (TF_GetCode(s) == TF_OK && (ntaps < 1 || ntaps > W3D_FIR_MAX_TAPS)) {
+    TF_SetStatus(s, TF_INVALID_ARGUMENT, "Wild3dUpFirDn: taps must hold 1 to 64 values");
+  }
+  if (TF_GetCode(s) == TF_OK) TF_OpKernelConstruction_GetAttrFloatList(ctx, "taps", k->taps, ntaps, s);
+  if (TF_GetCode(s) == TF_OK) TF_OpKernelConstruction_GetAttrSize(ctx, "pads", &npads, &total, s);
+  if (TF_GetCode(s) == TF_OK && npads != 4) {
+    TF_SetStatus(s, TF_INVALID_ARGUMENT, "Wild3dUpFirDn: pads must be [h0, h1, w0, w1]");
+  }
+  if (TF_GetCode(s) == TF_OK) TF_OpKernelConstruction_GetAttrInt64List(ctx, "pads", pads, 4, s);
+  if (TF_GetCode(s) == TF_OK) TF_OpKernelConstruction_GetAttrSize(ctx, "in_hwc", &npads, &total, s);
+  if (TF_GetCode(s) == TF_OK && npads != 3) {
+    TF_SetStatus(s, TF_INVALID_ARGUMENT, "Wild3dUpFirDn: in_hwc must be [H, W, C]");
+  }
+  if (TF_GetCode(s) == TF_OK) TF_OpKernelConstruction_GetAttrInt64List(ctx, "in_hwc", k->in_hwc, 3, s);
+  if (TF_GetCode(s) == TF_OK) TF_OpKernelConstruction_GetAttrInt64(ctx, "up", &up, s);
+  if (TF_GetCode(s) == TF_OK) TF_OpKernelConstruction_GetAttrInt64(ctx, "down", &down, s);
+  if (TF_GetCode(s) == TF_OK) TF_OpKernelConstruction_GetAttrFloat(ctx, "gain", &k->p.gain, s);
+  if (TF_GetCode(s) == TF_OK && (up < 1 || up > 64 || down < 1 || down > 64)) {
+    TF_SetStatus(s, TF_INVALID_ARGUMENT, "Wild3dUpFirDn: up and down must be in 1..64");
+  }
+  for (int i = 0; i < 4 && TF_GetCode(s) == TF_OK; i++) {
+    if (pads[i] < -4096 || pads[i] > 4096) {
+      TF_SetStatus(s, TF_INVALID_ARGUMENT, "Wild3dUpFirDn: pads must be in -4096..4096");
+    }
+  }
+  k->p.up = (int)up;
+  k->p.down = (int)down;
+  k->p.pad_h0 = (int)pads[0];
+  k->p.pad_h1 = (int)pads[1];
+  k->p.pad_w0 = (int)pads[2];
+  k->p.pad_w1 = (int)pads[3];
+  k->p.ntaps = ntaps;
+  k->p.taps = k->taps;
+  if (TF_GetCode(s) != TF_OK) {
+    TF_OpKernelConstruction_Failure(ctx, s);
+  }
+  TF_DeleteStatus(s);
+  return k;
+}
+
+static void fir_compute(void* kernel, TF_OpKernelContext* ctx) {
+  const fir_kernel_t* k = (const fir_kernel_t*)kernel;
+  TF_Status* s = TF_NewStatus();
+  TF_Tensor* in[1];
+  TF_Tensor* out = NULL;
+  if (get_inputs(ctx, s, in, 1)) {
+    if (TF_NumDims(in[0]) != 4) {
+      fail(ctx, s, "Wild3dUpFirDn: x must be [N,H,W,C]");
+    } else {
+      int64_t n = TF_Dim(in[0], 0), h = TF_Dim(in[0], 1), w = TF_Dim(in[0], 2), c = TF_Dim(in[0], 3);
+      const w3d_fir_t* p = &k->p;
+      if (h != k->in_hwc[0] || w != k->in_hwc[1] || c != k->in_hwc[2]) {
+        fail(ctx, s, "Wild3dUpFirDn: x is not [N, in_hwc...] as the graph was built for");
+        delete_all(in, 1);
+        TF_DeleteStatus(s);
+        return;
+      }
+      int64_t dims[4] = {n, w3d_fir_out_len(h, p->up, p->down, p->pad_h0, p->pad_h1, p->ntaps),
+                         w3d_fir_out_len(w, p->up, p->down, p->pad_w0, p->pad_w1, p->ntaps), c};
+      out = TF_AllocateOutput(ctx, 0, TF_FLOAT, dims, 4,
+                              (size_t)(dims[0] * dims[1] * dims[2] * dims[3]) * sizeof(float), s);
+      if (TF_GetCode(s) != TF_OK) {
+        TF_OpKernelContext_Failure(ctx, s);
+      } else {
+        w3d_fir(p, (const float*)TF_TensorData(in[0]), (float*)TF_TensorData(out), n, h, w, c);
+      }
+    }
+  }
+  if (out != NULL) TF_DeleteTensor(out);
+  delete_all(in, 1);
+  TF_DeleteStatus(s);
+}
+
 /* ---- registration ---- */
 
 static void check(TF_Status* s, const char* what) {
@@ -255,12 +352,12 @@ static void check(TF_Status* s, const char* what) {
 }
 
 static void register_op(TF_Status* s, const char* name, const char** inputs, int n_in,
-                        const char** outputs, int n_out, const char* attr,
+                        const char** outputs, int n_out, const char** attrs, int n_attrs,
                         void (*shape_fn)(TF_ShapeInferenceContext*, TF_Status*)) {
   TF_OpDefinitionBuilder* b = TF_NewOpDefinitionBuilder(name);
   for (int i = 0; i < n_in; i++) TF_OpDefinitionBuilderAddInput(b, inputs[i]);
   for (int i = 0; i < n_out; i++) TF_OpDefinitionBuilderAddOutput(b, outputs[i]);
-  if (attr != NULL) TF_OpDefinitionBuilderAddAttr(b, attr);
+  for (int i = 0; i < n_attrs; i++) TF_OpDefinitionBuilderAddAttr(b, attrs[i]);
   TF_OpDefinitionBuilderSetShapeInferenceFunction(b, shape_fn);
   TF_RegisterOpDefinition(b, s);
   check(s, name);
@@ -280,22 +377,29 @@ __attribute__((constructor)) static void wild3d_register_ops(void) {
   TF_Status* s = TF_NewStatus();
   const char* sample_in[] = {"planes: float", "points: float"};
   const char* sample_out[] = {"features: float"};
-  register_op(s, "Wild3dTriplaneSample", sample_in, 2, sample_out, 1, "box_size: float",
+  const char* box[] = {"box_size: float"};
+  register_op(s, "Wild3dTriplaneSample", sample_in, 2, sample_out, 1, box, 1,
               triplane_sample_shape);
   const char* grad_in[] = {"planes: float", "points: float", "grad: float"};
   const char* grad_out[] = {"grad_planes: float", "grad_points: float"};
-  register_op(s, "Wild3dTriplaneSampleGrad", grad_in, 3, grad_out, 2, "box_size: float",
+  register_op(s, "Wild3dTriplaneSampleGrad", grad_in, 3, grad_out, 2, box, 1,
               triplane_grad_shape);
   const char* sp_in[] = {"features: float"};
   const char* sp_out[] = {"activations: float"};
-  register_op(s, "Wild3dSoftplus", sp_in, 1, sp_out, 1, NULL, same_as_input0);
+  register_op(s, "Wild3dSoftplus", sp_in, 1, sp_out, 1, NULL, 0, same_as_input0);
   const char* spg_in[] = {"gradients: float", "features: float"};
   const char* spg_out[] = {"backprops: float"};
-  register_op(s, "Wild3dSoftplusGrad", spg_in, 2, spg_out, 1, NULL, same_as_input0);
+  register_op(s, "Wild3dSoftplusGrad", spg_in, 2, spg_out, 1, NULL, 0, same_as_input0);
+  const char* fir_in[] = {"x: float"};
+  const char* fir_out[] = {"y: float"};
+  const char* fir_attrs[] = {"taps: list(float)", "gain: float", "up: int", "down: int",
+                             "pads: list(int)", "in_hwc: list(int)"};
+  register_op(s, "Wild3dUpFirDn", fir_in, 1, fir_out, 1, fir_attrs, 6, unknown_shape);
 
   register_kernel(s, "Wild3dTriplaneSample", triplane_create, triplane_sample_compute);
   register_kernel(s, "Wild3dTriplaneSampleGrad", triplane_create, triplane_grad_compute);
   register_kernel(s, "Wild3dSoftplus", NULL, softplus_compute);
   register_kernel(s, "Wild3dSoftplusGrad", NULL, softplus_grad_compute);
+  register_kernel(s, "Wild3dUpFirDn", fir_create, fir_compute);
   TF_DeleteStatus(s);
 }

@@ -56,6 +56,13 @@ void TF_OpKernelConstruction_GetAttrFloat(TF_OpKernelConstruction* ctx, const ch
                                           float* val, TF_Status* status);
 void TF_OpKernelConstruction_GetAttrInt64(TF_OpKernelConstruction* ctx, const char* attr_name,
                                           int64_t* val, TF_Status* status);
+void TF_OpKernelConstruction_GetAttrSize(TF_OpKernelConstruction* ctx, const char* attr_name,
+                                         int32_t* list_size, int32_t* total_size,
+                                         TF_Status* status);
+void TF_OpKernelConstruction_GetAttrFloatList(TF_OpKernelConstruction* ctx, const char* attr_name,
+                                              float* vals, int max_vals, TF_Status* status);
+void TF_OpKernelConstruction_GetAttrInt64List(TF_OpKernelConstruction* ctx, const char* attr_name,
+                                              int64_t* vals, int max_vals, TF_Status* status);
 
 /* ops.h */
 TF_OpDefinitionBuilder* TF_NewOpDefinitionBuilder(const char* op_name);
@@ -85,6 +92,7 @@ TF_ShapeHandle* TF_ShapeInferenceContextVectorFromSize(TF_ShapeInferenceContext*
 void TF_ShapeInferenceContextConcatenateShapes(TF_ShapeInferenceContext* ctx,
                                                TF_ShapeHandle* first, TF_ShapeHandle* second,
                                                TF_ShapeHandle* result, TF_Status* status);
+void TF_ShapeInferenceContextSetUnknownShape(TF_ShapeInferenceContext* ctx, TF_Status* status);
 int TF_DimensionHandleValueKnown(TF_DimensionHandle* dim_handle);
 int64_t TF_DimensionHandleValue(TF_DimensionHandle* dim_handle);
 

@@ -7,6 +7,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Stack;
 import org.tensorflow.types.TFloat32;
+import org.wild3d.tf.FusedOps;
 import org.wild3d.tf.Shapes;
 
 /**
@@ -17,6 +18,9 @@ import org.wild3d.tf.Shapes;
  * oneDNN problems of TF 2.18 on CPU: the input gradient of such a conv at stride 2 is wrong (it
  * silently corrupted D's gradients and R1), and at stride 1 it is about 20× slower than the forward
  * pass. Slices and pads have exact, fast gradients to any order (R1 needs the second).
+ *
+ * <p>Where {@link FusedOps#enabled} says so, {@link #filter} and {@link #upsample2x} run as one
+ * fused kernel ({@link FusedOps#upFirDn}) computing the same numbers.
  *
  * <p>Filtering is cross-correlation with {@code outer(f,f)/sum(f)²·gain}; StyleGAN's filters are
  * symmetric, where this equals its convolution.
@@ -54,6 +58,14 @@ public final class Fir {
     float sum = 0;
     for (float v : f) {
       sum += v;
+    }
+    if (FusedOps.enabled(tf)) {
+      float[] taps = new float[f.length];
+      for (int i = 0; i < f.length; i++) {
+        taps[i] = f[i] / sum;
+      }
+      return FusedOps.upFirDn(tf, x, Shapes.dim(x, 1), Shapes.dim(x, 2), Shapes.dim(x, 3), taps,
+          gain, 1, down, new int[] {padLo, padHi, padLo, padHi});
     }
     Operand<TFloat32> p =
         padLo > 0 || padHi > 0
@@ -170,9 +182,16 @@ public final class Fir {
    */
   public static Operand<TFloat32> upsample2x(Ops tf, Operand<TFloat32> x) {
     Shapes.check("Fir.upsample2x input [N,H,W,C]", x, -1, -1, -1, -1);
-    Shapes.dim(x, 1);
-    Shapes.dim(x, 2);
-    Shapes.dim(x, 3);
+    int h = Shapes.dim(x, 1);
+    int w = Shapes.dim(x, 2);
+    int c = Shapes.dim(x, 3);
+    if (FusedOps.enabled(tf)) { // zero insertion, pad (2, 1), [1,3,3,1]/8 per axis, gain 4
+      float[] taps = new float[DEFAULT.length];
+      for (int i = 0; i < taps.length; i++) {
+        taps[i] = DEFAULT[i] / 8f;
+      }
+      return FusedOps.upFirDn(tf, x, h, w, c, taps, 4f, 2, 1, new int[] {2, 1, 2, 1});
+    }
     return upsampleAxis(tf, upsampleAxis(tf, x, 1), 2);
   }
 

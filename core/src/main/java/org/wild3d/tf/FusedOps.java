@@ -18,13 +18,14 @@ import org.tensorflow.ExecutionEnvironment;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.TensorFlow;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
  * wild3d's fused CPU kernels ({@code libwild3d_ops.so}, built from {@code core/src/main/c} with
- * the core module on Linux x86-64): triplane sampling with its gradient, and a vectorised
- * softplus with its gradient. They compute what the graph versions compute (tests hold them to
+ * the core module on Linux x86-64): triplane sampling with its gradient, a vectorised
+ * softplus with its gradient, and FIR resampling (upfirdn2d) whose gradient is itself. They compute what the graph versions compute (tests hold them to
  * 1e-5) in one pass instead of a dozen ops over tensors up to 12× the result's size.
  *
  * <p>Used by graph builders where {@link #enabled(Ops)} says so: the library loaded, the build is
@@ -165,8 +166,95 @@ public final class FusedOps {
         .<TFloat32>output(0);
   }
 
+  /**
+   * StyleGAN2's upfirdn2d on NHWC: zero insertion by {@code up}, zero padding by {@code pads} =
+   * (top, bottom, left, right; negative crops), cross-correlation with {@code outer(taps, taps)·gain},
+   * then every {@code down}-th row and column from the first. One kernel instead of the pad, slice,
+   * multiply and add chains of {@link org.wild3d.nn.Fir}; linear, so its gradient is the same op
+   * transposed and it differentiates to any order (R1 needs the second).
+   * Shapes: {@code x [N,h,w,c] → [N,Ho,Wo,c]} with {@code Ho = ceil((h·up + top + bottom − k + 1)/down)}.
+   *
+   * @param h, w, c the input's static size (x's own static shape may be unknown, as in gradients)
+   */
+  public static Operand<TFloat32> upFirDn(Ops tf, Operand<TFloat32> x, int h, int w, int c,
+      float[] taps, float gain, int up, int down, int[] pads) {
+    if (taps.length < 1 || taps.length > 64 || up < 1 || down < 1 || pads.length != 4) {
+      throw new IllegalArgumentException(String.format(
+          "upFirDn: expected 1..64 taps, up, down >= 1 and 4 pads, found %s taps, up %s, down %s, %s pads",
+          taps.length, up, down, pads.length));
+    }
+    int ho = firLength(h, up, down, pads[0], pads[1], taps.length);
+    int wo = firLength(w, up, down, pads[2], pads[3], taps.length);
+    if (ho < 1 || wo < 1) {
+      throw new IllegalArgumentException(String.format(
+          "upFirDn: a %s-tap filter leaves nothing of %sx%s with up %s and pads %s",
+          taps.length, h, w, up, java.util.Arrays.toString(pads)));
+    }
+    // the batch is static where the input's is (shape look-ups are for graph building only: they
+    // deadlock inside a gradient function, so the gradient passes -1)
+    Shape xs = x.shape();
+    int n = xs.numDimensions() == 4 && xs.size(0) > 0 ? (int) xs.size(0) : -1;
+    return upFirDnOp(tf, x, n, h, w, c, taps, gain, up, down, pads, ho, wo);
+  }
+
+  private static Operand<TFloat32> upFirDnOp(Ops tf, Operand<TFloat32> x, int n, int h, int w,
+      int c, float[] taps, float gain, int up, int down, int[] pads, int ho, int wo) {
+    Operand<TFloat32> y = tf.scope().opBuilder("Wild3dUpFirDn", "UpFirDn")
+        .addInput(x.asOutput())
+        .setAttr("taps", taps.clone())
+        .setAttr("gain", gain)
+        .setAttr("up", (long) up)
+        .setAttr("down", (long) down)
+        .setAttr("pads", new long[] {pads[0], pads[1], pads[2], pads[3]})
+        .setAttr("in_hwc", new long[] {h, w, c})
+        .build()
+        .<TFloat32>output(0);
+    // the C API's shape functions cannot read attributes: give the result its static shape here
+    return tf.reshape(y, tf.constant(new int[] {n, ho, wo, c}));
+  }
+
+  /** Output length of {@link #upFirDn} along an axis of input length {@code n} (0: nothing left). */
+  public static int firLength(int n, int up, int down, int pad0, int pad1, int taps) {
+    int len = n * up + pad0 + pad1 - taps + 1;
+    return len <= 0 ? 0 : (len + down - 1) / down;
+  }
+
+  /**
+   * The gradient of {@code upFirDn} for an input of {@code h×w}: up and down swapped, taps
+   * reversed, and pads such that the result is {@code h×w} again (StyleGAN2's upfirdn2d gradient,
+   * for cross-correlation).
+   */
+  private static Operand<TFloat32> upFirDnTransposed(Ops tf, Operand<TFloat32> dy, int h, int w,
+      int c, float[] taps, float gain, int up, int down, int[] pads) {
+    int k = taps.length;
+    int ho = firLength(h, up, down, pads[0], pads[1], k);
+    int wo = firLength(w, up, down, pads[2], pads[3], k);
+    float[] reversed = new float[k];
+    for (int i = 0; i < k; i++) {
+      reversed[i] = taps[k - 1 - i];
+    }
+    int[] t = {
+      k - 1 - pads[0], h * up - ho * down + pads[0] - up + 1,
+      k - 1 - pads[2], w * up - wo * down + pads[2] - up + 1
+    };
+    return upFirDnOp(tf, dy, -1, ho, wo, c, reversed, gain, down, up, t, h, w);
+  }
+
   @SuppressWarnings({"rawtypes", "unchecked"})
   private static void registerGradients() {
+    CustomGradients.register(
+        "Wild3dUpFirDn",
+        (tf, op, g) -> {
+          // in_hwc, not op.input(0).shape(): a shape look-up here deadlocks on the graph's lock
+          var a = op.attributes();
+          long[] hwc = a.getAttrIntList("in_hwc");
+          long[] p = a.getAttrIntList("pads");
+          int[] pads = {(int) p[0], (int) p[1], (int) p[2], (int) p[3]};
+          return List.of(upFirDnTransposed(tf, (Operand<TFloat32>) (Operand) g.get(0),
+              (int) hwc[0], (int) hwc[1], (int) hwc[2], a.getAttrFloatList("taps"),
+              a.getAttrFloat("gain"), (int) a.getAttrInt("up"), (int) a.getAttrInt("down"),
+              pads));
+        });
     CustomGradients.register(
         "Wild3dTriplaneSample",
         (tf, op, g) -> {
