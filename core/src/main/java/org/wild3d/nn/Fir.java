@@ -60,12 +60,8 @@ public final class Fir {
       sum += v;
     }
     if (FusedOps.enabled(tf)) {
-      float[] taps = new float[f.length];
-      for (int i = 0; i < f.length; i++) {
-        taps[i] = f[i] / sum;
-      }
-      return FusedOps.upFirDn(tf, x, Shapes.dim(x, 1), Shapes.dim(x, 2), Shapes.dim(x, 3), taps,
-          gain, 1, down, new int[] {padLo, padHi, padLo, padHi});
+      return FusedOps.upFirDn(tf, x, Shapes.dim(x, 1), Shapes.dim(x, 2), Shapes.dim(x, 3),
+          normalised(f), gain, 1, down, new int[] {padLo, padHi, padLo, padHi});
     }
     Operand<TFloat32> p =
         padLo > 0 || padHi > 0
@@ -186,11 +182,7 @@ public final class Fir {
     int w = Shapes.dim(x, 2);
     int c = Shapes.dim(x, 3);
     if (FusedOps.enabled(tf)) { // zero insertion, pad (2, 1), [1,3,3,1]/8 per axis, gain 4
-      float[] taps = new float[DEFAULT.length];
-      for (int i = 0; i < taps.length; i++) {
-        taps[i] = DEFAULT[i] / 8f;
-      }
-      return FusedOps.upFirDn(tf, x, h, w, c, taps, 4f, 2, 1, new int[] {2, 1, 2, 1});
+      return FusedOps.upFirDn(tf, x, h, w, c, normalised(DEFAULT), 4f, 2, 1, new int[] {2, 1, 2, 1});
     }
     return upsampleAxis(tf, upsampleAxis(tf, x, 1), 2);
   }
@@ -237,5 +229,18 @@ public final class Fir {
             tf.constant(new int[][] {{0, 0}, {0, 0}, {0, 1}, {0, 0}, {0, 1}, {0, 0}}),
             tf.constant(0f)); // [N,H,2,W,2,C]
     return tf.reshape(t, tf.constant(new int[] {-1, 2 * h, 2 * w, c}));
+  }
+
+  /** {@code f / sum(f)}: the per-axis taps of {@code outer(f,f)/sum(f)²}. */
+  private static float[] normalised(float[] f) {
+    float sum = 0;
+    for (float v : f) {
+      sum += v;
+    }
+    float[] taps = new float[f.length];
+    for (int i = 0; i < f.length; i++) {
+      taps[i] = f[i] / sum;
+    }
+    return taps;
   }
 }

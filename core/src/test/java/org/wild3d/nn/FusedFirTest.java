@@ -2,7 +2,6 @@ package org.wild3d.nn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +20,6 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 import org.wild3d.render.TfTesting;
-import org.wild3d.tf.CustomGradients;
 import org.wild3d.tf.FusedOps;
 import org.wild3d.tf.Grads;
 
@@ -37,11 +35,7 @@ class FusedFirTest {
 
   @BeforeAll
   static void kernelsAreBuiltWhereTheBuildMakesThem() {
-    String os = System.getProperty("os.name", "");
-    String arch = System.getProperty("os.arch", "");
-    assumeTrue(os.startsWith("Linux") && arch.equals("amd64"), "fused kernels: Linux x86-64 only");
-    assertThat(FusedOps.available()).as(FusedOps.status()).isTrue();
-    CustomGradients.install();
+    TfTesting.requireFusedKernels();
   }
 
   private static float[] gaussian(long seed, int n) {

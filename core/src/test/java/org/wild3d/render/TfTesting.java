@@ -19,6 +19,20 @@ import org.tensorflow.types.TFloat32;
 public final class TfTesting {
   private TfTesting() {}
 
+  /**
+   * For a {@code @BeforeAll}: skips off Linux x86-64 (no fused kernels are built there), fails
+   * where they should have been built but did not load, and installs the custom gradients.
+   */
+  public static void requireFusedKernels() {
+    String os = System.getProperty("os.name", "");
+    String arch = System.getProperty("os.arch", "");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        os.startsWith("Linux") && arch.equals("amd64"), "fused kernels: Linux x86-64 only");
+    org.assertj.core.api.Assertions.assertThat(org.wild3d.tf.FusedOps.available())
+        .as(org.wild3d.tf.FusedOps.status()).isTrue();
+    org.wild3d.tf.CustomGradients.install(); // the standard path's second derivatives need them
+  }
+
   /** A float32 placeholder with a fully or partly known shape. */
   public static Placeholder<TFloat32> input(Ops tf, String name, long... dims) {
     return tf.withName(name).placeholder(TFloat32.class, Placeholder.shape(Shape.of(dims)));
