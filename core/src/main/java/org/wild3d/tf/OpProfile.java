@@ -16,16 +16,26 @@ import org.tensorflow.proto.RunOptions;
 /**
  * Where a session run spends its time: TF's own per-op step statistics (a FULL_TRACE run),
  * summed by op type and by model module (the first two name-scope levels, with gradient scopes
- * attributed to the module they differentiate), as shares of the summed op time.
+ * attributed to the module they differentiate) and by node, as shares of the summed op time. Op
+ * times overlap when TF runs independent ops side by side, so the sum can exceed the step's wall
+ * time and a node's share says where the work is, not how long the step waited for it.
  */
 public final class OpProfile {
-  /** Summed op microseconds by op type and by module, largest first. */
-  public record Profile(long totalMicros, Map<String, Long> byType, Map<String, Long> byModule) {
+  /**
+   * Summed op microseconds by op type, by module and by node ({@code "name (Type)"}), largest
+   * first.
+   */
+  public record Profile(
+      long totalMicros,
+      Map<String, Long> byType,
+      Map<String, Long> byModule,
+      Map<String, Long> byNode) {
     /** Prints the top {@code n} entries of each table. */
     public void print(PrintWriter out, String title, int n) {
       out.printf(Locale.ROOT, "%s: %.1f ms of op time%n", title, totalMicros / 1e3);
       table(out, "op type", byType, n);
       table(out, "module", byModule, n);
+      table(out, "node", byNode, n);
     }
 
     private void table(PrintWriter out, String what, Map<String, Long> m, int n) {
@@ -59,6 +69,7 @@ public final class OpProfile {
   static Profile summarise(RunMetadata md) {
     Map<String, Long> byType = new LinkedHashMap<>();
     Map<String, Long> byModule = new LinkedHashMap<>();
+    Map<String, Long> byNode = new LinkedHashMap<>();
     long total = 0;
     for (DeviceStepStats d : md.getStepStats().getDevStatsList()) {
       for (NodeExecStats n : d.getNodeStatsList()) {
@@ -67,11 +78,13 @@ public final class OpProfile {
           us = Math.max(0, n.getAllEndRelMicros());
         }
         total += us;
-        byType.merge(opType(n.getTimelineLabel()), us, Long::sum);
+        String type = opType(n.getTimelineLabel());
+        byType.merge(type, us, Long::sum);
         byModule.merge(module(n.getNodeName()), us, Long::sum);
+        byNode.merge(n.getNodeName() + " (" + type + ")", us, Long::sum);
       }
     }
-    return new Profile(total, sorted(byType), sorted(byModule));
+    return new Profile(total, sorted(byType), sorted(byModule), sorted(byNode));
   }
 
   /** The op type from a timeline label {@code "name = Type(inputs)"}. */
