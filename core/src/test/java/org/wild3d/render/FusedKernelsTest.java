@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
@@ -28,6 +30,7 @@ import org.wild3d.tf.Grads;
 class FusedKernelsTest {
   private static final int N = 2;
   private static final int RES = 6;
+  /** Channels per plane of the generic kernel path; 16 and 32 have their own fixed-width paths. */
   private static final int F = 4;
   private static final int VIEWS = 2;
   private static final int M = 300;
@@ -39,9 +42,9 @@ class FusedKernelsTest {
   }
 
   /** Random planes, and points that are inside, partly outside, fully outside and NaN. */
-  private static float[][] inputs(long seed) {
+  private static float[][] inputs(long seed, int f) {
     Random r = new Random(seed);
-    float[] planes = new float[N * RES * RES * 3 * F];
+    float[] planes = new float[N * RES * RES * 3 * f];
     for (int i = 0; i < planes.length; i++) {
       planes[i] = (float) r.nextGaussian();
     }
@@ -56,7 +59,7 @@ class FusedKernelsTest {
     points[31] = -40f;
     points[32] = 40f;
     points[61] = Float.NaN;
-    float[] coef = new float[N * VIEWS * M * F];
+    float[] coef = new float[N * VIEWS * M * f];
     for (int i = 0; i < coef.length; i++) {
       coef[i] = (float) r.nextGaussian();
     }
@@ -64,21 +67,26 @@ class FusedKernelsTest {
   }
 
   /** Samples and the gradients of Σ coef·sample w.r.t. planes and points, fused or not. */
-  private static List<float[]> sampleWithGradients(boolean fused, float[][] in) {
+  private static List<float[]> sampleWithGradients(boolean fused, float[][] in, int f) {
+    return sampleWithGradients(fused, in, f, true);
+  }
+
+  private static List<float[]> sampleWithGradients(
+      boolean fused, float[][] in, int f, boolean pointsDifferentiable) {
     try (Graph g = new Graph();
         Session s = new Session(g);
-        TFloat32 pt = TfTesting.tensor(in[0], N, RES, RES, 3 * F);
+        TFloat32 pt = TfTesting.tensor(in[0], N, RES, RES, 3 * f);
         TFloat32 qt = TfTesting.tensor(in[1], N * VIEWS, M, 3)) {
       if (!fused) {
         FusedOps.disableFor(g);
       }
       Ops tf = Ops.create(g);
-      var planes = TfTesting.input(tf, "planes", N, RES, RES, 3 * F);
+      var planes = TfTesting.input(tf, "planes", N, RES, RES, 3 * f);
       var points = TfTesting.input(tf, "points", -1, M, 3);
-      var out = TriplaneSampler.sample(tf, planes, points, BOX, VIEWS);
-      assertThat(out.shape().asArray()).containsExactly(-1, M, F);
+      var out = TriplaneSampler.sample(tf, planes, points, BOX, VIEWS, pointsDifferentiable);
+      assertThat(out.shape().asArray()).containsExactly(-1, M, f);
       var loss = tf.reduceSum(
-          tf.math.mul(out, tf.constant(Shape.of(N * VIEWS, M, F),
+          tf.math.mul(out, tf.constant(Shape.of(N * VIEWS, M, f),
               DataBuffers.of(in[2], true, false))),
           tf.constant(new int[] {0, 1, 2}));
       List<Operand<TFloat32>> grads = Grads.of(tf, loss, List.of(planes, points));
@@ -95,11 +103,12 @@ class FusedKernelsTest {
     return out;
   }
 
-  @Test
-  void triplaneSamplingMatchesTheStandardOpsInValueAndGradient() {
-    float[][] in = inputs(17);
-    List<float[]> fused = sampleWithGradients(true, in);
-    List<float[]> graph = sampleWithGradients(false, in);
+  @ParameterizedTest(name = "F = {0}")
+  @ValueSource(ints = {F, 16, 32})
+  void triplaneSamplingMatchesTheStandardOpsInValueAndGradient(int f) {
+    float[][] in = inputs(17, f);
+    List<float[]> fused = sampleWithGradients(true, in, f);
+    List<float[]> graph = sampleWithGradients(false, in, f);
     assertThat(fused.get(0)).containsExactly(graph.get(0), within(1e-5f));
     assertThat(fused.get(1)).as("d/d planes").containsExactly(graph.get(1), within(1e-4f));
     assertThat(fused.get(2)).as("d/d points").containsExactly(graph.get(2), within(1e-3f));
@@ -109,18 +118,54 @@ class FusedKernelsTest {
     // a NaN or far-away point reads zeros and gets no gradient
     int nanPoint = 1;
     int farPoint = 10;
-    for (int c = 0; c < F; c++) {
-      assertThat(fused.get(0)[nanPoint * F + c]).isZero();
-      assertThat(fused.get(0)[farPoint * F + c]).isZero();
+    for (int c = 0; c < f; c++) {
+      assertThat(fused.get(0)[nanPoint * f + c]).isZero();
+      assertThat(fused.get(0)[farPoint * f + c]).isZero();
     }
     assertThat(new float[] {fused.get(2)[farPoint * 3], fused.get(2)[farPoint * 3 + 1],
         fused.get(2)[farPoint * 3 + 2]}).containsOnly(0f);
   }
 
+  @ParameterizedTest(name = "F = {0}")
+  @ValueSource(ints = {F, 16})
+  void samplingWithoutPointGradientsKeepsThePlanesGradientAndBlocksThePoints(int f) {
+    float[][] in = inputs(19, f);
+    List<float[]> full = sampleWithGradients(true, in, f, true);
+    for (boolean fused : new boolean[] {true, false}) {
+      List<float[]> planesOnly = sampleWithGradients(fused, in, f, false);
+      assertThat(planesOnly.get(0)).as("value, fused=%s", fused)
+          .containsExactly(full.get(0), within(1e-5f));
+      assertThat(planesOnly.get(1)).as("d/d planes, fused=%s", fused)
+          .containsExactly(full.get(1), within(1e-4f));
+      assertThat(planesOnly.get(2)).as("d/d points behind the stop-gradient").containsOnly(0f);
+    }
+    assertThat(maxAbs(full.get(2))).isGreaterThan(0.5f);
+  }
+
+  @Test
+  void theGradientKernelSkipsThePointsOnlyWhenTheForwardOpSaysSo() {
+    for (boolean pointsGrad : new boolean[] {true, false}) {
+      try (Graph g = new Graph()) {
+        Ops tf = Ops.create(g);
+        var planes = TfTesting.input(tf, "planes", N, RES, RES, 3 * F);
+        var points = TfTesting.input(tf, "points", -1, M, 3);
+        var out = TriplaneSampler.sample(tf, planes, points, BOX, VIEWS, pointsGrad);
+        Grads.of(tf, tf.reduceSum(out, tf.constant(new int[] {0, 1, 2})), List.of(planes));
+        List<Boolean> attrs = new ArrayList<>();
+        g.operations().forEachRemaining(o -> {
+          if (o.type().startsWith("Wild3dTriplaneSample")) {
+            attrs.add(((GraphOperation) o).attributes().getAttrBool("points_grad"));
+          }
+        });
+        assertThat(attrs).as("forward and gradient op").containsExactly(pointsGrad, pointsGrad);
+      }
+    }
+  }
+
   @Test
   void triplaneGradientsMatchCentralDifferences() {
-    float[][] in = inputs(23);
-    List<float[]> base = sampleWithGradients(true, in);
+    float[][] in = inputs(23, F);
+    List<float[]> base = sampleWithGradients(true, in, F);
     Random r = new Random(5);
     double eps = 1e-2;
     // planes: the map is linear in them, so differences are exact up to float rounding
@@ -157,7 +202,7 @@ class FusedKernelsTest {
   private static double loss(float[][] in, int which, int e, double delta) {
     float[][] moved = {in[0].clone(), in[1].clone(), in[2]};
     moved[which][e] += (float) delta;
-    float[] out = sampleWithGradients(true, moved).get(0);
+    float[] out = sampleWithGradients(true, moved, F).get(0);
     double sum = 0;
     for (int i = 0; i < out.length; i++) {
       sum += (double) out[i] * in[2][i];
