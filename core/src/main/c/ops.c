@@ -87,16 +87,12 @@ static void unknown_shape(TF_ShapeInferenceContext* ctx, TF_Status* status) {
 
 typedef struct {
   float box_size;
-  unsigned char points_grad; /* 0: the gradient op leaves grad_points zero (not computed) */
 } triplane_kernel_t;
 
 static void* triplane_create(TF_OpKernelConstruction* ctx) {
   triplane_kernel_t* k = (triplane_kernel_t*)calloc(1, sizeof(triplane_kernel_t));
   TF_Status* s = TF_NewStatus();
   TF_OpKernelConstruction_GetAttrFloat(ctx, "box_size", &k->box_size, s);
-  if (TF_GetCode(s) == TF_OK) {
-    TF_OpKernelConstruction_GetAttrBool(ctx, "points_grad", &k->points_grad, s);
-  }
   if (TF_GetCode(s) == TF_OK && !(k->box_size > 0.0f)) {
     TF_SetStatus(s, TF_INVALID_ARGUMENT, "Wild3dTriplaneSample: box_size must be > 0");
   }
@@ -217,8 +213,7 @@ static void triplane_grad_compute(void* kernel, TF_OpKernelContext* ctx) {
         w3d_triplane_backward(
             (const float*)TF_TensorData(in[0]), (const float*)TF_TensorData(in[1]),
             (const float*)TF_TensorData(in[2]), (float*)TF_TensorData(gplanes),
-            (float*)TF_TensorData(gpoints), n, b, m, (int)r, (int)f, k->box_size,
-            k->points_grad);
+            (float*)TF_TensorData(gpoints), n, b, m, (int)r, (int)f, k->box_size);
       }
     }
   }
@@ -382,14 +377,12 @@ __attribute__((constructor)) static void wild3d_register_ops(void) {
   TF_Status* s = TF_NewStatus();
   const char* sample_in[] = {"planes: float", "points: float"};
   const char* sample_out[] = {"features: float"};
-  /* points_grad = false: the points are constants to whoever differentiates (the renderer's are:
-     stop-gradient depths, fed cameras), so the gradient op skips their two thirds of the work. */
-  const char* box[] = {"box_size: float", "points_grad: bool = true"};
-  register_op(s, "Wild3dTriplaneSample", sample_in, 2, sample_out, 1, box, 2,
+  const char* box[] = {"box_size: float"};
+  register_op(s, "Wild3dTriplaneSample", sample_in, 2, sample_out, 1, box, 1,
               triplane_sample_shape);
   const char* grad_in[] = {"planes: float", "points: float", "grad: float"};
   const char* grad_out[] = {"grad_planes: float", "grad_points: float"};
-  register_op(s, "Wild3dTriplaneSampleGrad", grad_in, 3, grad_out, 2, box, 2,
+  register_op(s, "Wild3dTriplaneSampleGrad", grad_in, 3, grad_out, 2, box, 1,
               triplane_grad_shape);
   const char* sp_in[] = {"features: float"};
   const char* sp_out[] = {"activations: float"};

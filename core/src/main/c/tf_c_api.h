@@ -56,8 +56,6 @@ void TF_OpKernelConstruction_GetAttrFloat(TF_OpKernelConstruction* ctx, const ch
                                           float* val, TF_Status* status);
 void TF_OpKernelConstruction_GetAttrInt64(TF_OpKernelConstruction* ctx, const char* attr_name,
                                           int64_t* val, TF_Status* status);
-void TF_OpKernelConstruction_GetAttrBool(TF_OpKernelConstruction* ctx, const char* attr_name,
-                                         unsigned char* val, TF_Status* status);
 void TF_OpKernelConstruction_GetAttrSize(TF_OpKernelConstruction* ctx, const char* attr_name,
                                          int32_t* list_size, int32_t* total_size,
                                          TF_Status* status);

@@ -54,7 +54,6 @@ typedef struct {
   float* grad_points;
   int64_t m, views;
   int r, f;
-  int points_grad; /* backward: compute grad_points (else zeros) */
   float scale; /* 2 / box */
 } sample_args_t;
 
@@ -124,8 +123,7 @@ W3D_CLONES static void forward_range(void* p, int64_t begin, int64_t end) {
 }
 
 /* Backward over scenes [begin, end): a scene's texels are written by its own thread only. */
-W3D_INLINE void backward_body(const sample_args_t* a, int64_t begin, int64_t end, const int f,
-                              const int dq_wanted) {
+W3D_INLINE void backward_body(const sample_args_t* a, int64_t begin, int64_t end, const int f) {
   const int r = a->r, c3 = 3 * f;
   const int64_t plane_size = (int64_t)r * r * c3;
   const float texel_per_q = 0.5f * (float)r; /* dx/du */
@@ -173,16 +171,10 @@ W3D_INLINE void backward_body(const sample_args_t* a, int64_t begin, int64_t end
             const int64_t off = ((int64_t)iy * r + ix) * c3 + pl * f;
             const float* restrict t = scene + off;
             float* restrict gt = gscene + off;
-            if (dq_wanted) {
-              for (int c = 0; c < f; c++) {
-                gt[c] += w * gl[c];
-                ax[c] += kx * t[c];
-                ay[c] += ky * t[c];
-              }
-            } else {
-              for (int c = 0; c < f; c++) {
-                gt[c] += w * gl[c];
-              }
+            for (int c = 0; c < f; c++) {
+              gt[c] += w * gl[c];
+              ax[c] += kx * t[c];
+              ay[c] += ky * t[c];
             }
           }
         }
@@ -204,30 +196,29 @@ W3D_INLINE void backward_body(const sample_args_t* a, int64_t begin, int64_t end
 
 W3D_CLONES static void backward_range(void* p, int64_t begin, int64_t end) {
   const sample_args_t* a = (const sample_args_t*)p;
-  const int dq = a->points_grad;
   switch (a->f) {
     case 16:
-      dq ? backward_body(a, begin, end, 16, 1) : backward_body(a, begin, end, 16, 0);
+      backward_body(a, begin, end, 16);
       break;
     case 32:
-      dq ? backward_body(a, begin, end, 32, 1) : backward_body(a, begin, end, 32, 0);
+      backward_body(a, begin, end, 32);
       break;
     default:
-      dq ? backward_body(a, begin, end, a->f, 1) : backward_body(a, begin, end, a->f, 0);
+      backward_body(a, begin, end, a->f);
   }
 }
 
 void w3d_triplane_forward(const float* planes, const float* points, float* out, int64_t n,
                           int64_t b, int64_t m, int r, int f, float box_size) {
   (void)n;
-  sample_args_t a = {planes, points, NULL, out, NULL, m, b / n, r, f, 1, 2.0f / box_size};
+  sample_args_t a = {planes, points, NULL, out, NULL, m, b / n, r, f, 2.0f / box_size};
   w3d_parallel_for(b * m, 4096, forward_range, &a);
 }
 
 void w3d_triplane_backward(const float* planes, const float* points, const float* grad,
                            float* grad_planes, float* grad_points, int64_t n, int64_t b,
-                           int64_t m, int r, int f, float box_size, int points_grad) {
+                           int64_t m, int r, int f, float box_size) {
   sample_args_t a = {planes, points, grad, grad_planes, grad_points, m, b / n, r, f,
-                     points_grad, 2.0f / box_size};
+                     2.0f / box_size};
   w3d_parallel_for(n, 1, backward_range, &a);
 }

@@ -58,17 +58,6 @@ public final class Generator3D {
    * @param params the variable store of this generator (one per scope)
    */
   public Generator3D(Ops tf, Params params, Experiment cfg, String scope) {
-    this(tf, params, cfg, scope, true);
-  }
-
-  /**
-   * @param scope the generator's name scope, {@code G} or {@code G_ema}
-   * @param params the variable store of this generator (one per scope)
-   * @param cameraGradients false: renders carry no gradient to the cameras (see {@link
-   *     Renderer#Renderer(org.wild3d.config.Render, org.wild3d.config.Triplane, Decoder,
-   *     boolean)}); training, whose cameras come from the prior, builds its generators so
-   */
-  public Generator3D(Ops tf, Params params, Experiment cfg, String scope, boolean cameraGradients) {
     this.tf = tf.withSubScope(scope);
     this.params = params;
     this.model = cfg.getModel();
@@ -85,7 +74,7 @@ public final class Generator3D {
             params,
             MappingNetwork.Spec.from(model.getMapping(), model.getNumClasses(), synthesis.numWs()));
     this.decoder = new Decoder(this.tf, params, f, model.getDecoder());
-    this.renderer = new Renderer(cfg.getRender(), model.getTriplane(), decoder, cameraGradients);
+    this.renderer = new Renderer(cfg.getRender(), model.getTriplane(), decoder);
     this.superres =
         model.getSuperres().getOutputResolution() > 0
             ? new SuperResolution(

@@ -32,25 +32,11 @@ public final class Renderer {
   private final float boxSize;
   private final Decoder decoder;
   private final float[] background;
-  private final boolean cameraGradients;
 
   /**
-   * A renderer differentiable with respect to planes, decoder and cameras.
-   *
    * @param decoder the model's decoder, or null for a renderer of {@link DensityField}s only
    */
   public Renderer(Render config, Triplane triplane, Decoder decoder) {
-    this(config, triplane, decoder, true);
-  }
-
-  /**
-   * @param decoder the model's decoder, or null for a renderer of {@link DensityField}s only
-   * @param cameraGradients false: the sample points of the model's field sit behind a
-   *     stop-gradient, so gradients reach planes and decoder but not the cameras, and the fused
-   *     triplane gradient skips the points' share of its work. Training sets this: its cameras are
-   *     drawn from the prior, never optimised.
-   */
-  public Renderer(Render config, Triplane triplane, Decoder decoder, boolean cameraGradients) {
     checkArgument(
         config.getResolution() > 0,
         "render.resolution: expected > 0, found %s",
@@ -79,7 +65,6 @@ public final class Renderer {
     this.config = config;
     this.boxSize = triplane.getBoxSize();
     this.decoder = decoder;
-    this.cameraGradients = cameraGradients;
     this.background = new float[] {-1f, -1f, -1f};
     for (int i = 0; i < config.getBackgroundRgbCount(); i++) {
       float v = config.getBackgroundRgb(i);
@@ -115,8 +100,7 @@ public final class Renderer {
   /** The model's field on {@code planes} ({@code [N,Rp,Rp,3F]}), queried with N·V point sets. */
   public TriplaneField field(Operand<TFloat32> planes, int views) {
     checkState(decoder != null, "this renderer has no decoder: render a DensityField instead");
-    return new TriplaneField(
-        planes, decoder, boxSize, views, config.getDensityNoise(), cameraGradients);
+    return new TriplaneField(planes, decoder, boxSize, views, config.getDensityNoise());
   }
 
   /**
@@ -134,9 +118,7 @@ public final class Renderer {
    */
   public Operand<TFloat32> rawDensity(Ops tf, Operand<TFloat32> planes, Operand<TFloat32> points) {
     checkState(decoder != null, "this renderer has no decoder: render a DensityField instead");
-    return decoder
-        .apply(TriplaneSampler.sample(tf, planes, points, boxSize, 1, cameraGradients))
-        .sigmaRaw();
+    return decoder.apply(TriplaneSampler.sample(tf, planes, points, boxSize)).sigmaRaw();
   }
 
   /**

@@ -21,37 +21,19 @@ public final class TriplaneField implements DensityField {
   private final float boxSize;
   private final int views;
   private final float densityNoise;
-  private final boolean pointsDifferentiable;
 
   /**
-   * A field differentiable with respect to its query points too.
-   *
    * @param views point sets per scene (queries have batch N·V, scene-major)
    * @param densityNoise std of the noise added to the raw density when a seed is given; 0 = off
    */
   public TriplaneField(
       Operand<TFloat32> planes, Decoder decoder, float boxSize, int views, float densityNoise) {
-    this(planes, decoder, boxSize, views, densityNoise, true);
-  }
-
-  /**
-   * @param pointsDifferentiable false: queries sit behind a stop-gradient (see {@link
-   *     TriplaneSampler#sample(Ops, Operand, Operand, float, int, boolean)})
-   */
-  public TriplaneField(
-      Operand<TFloat32> planes,
-      Decoder decoder,
-      float boxSize,
-      int views,
-      float densityNoise,
-      boolean pointsDifferentiable) {
     checkArgument(densityNoise >= 0, "render.density_noise: expected >= 0, found %s", densityNoise);
     this.planes = planes;
     this.decoder = decoder;
     this.boxSize = boxSize;
     this.views = views;
     this.densityNoise = densityNoise;
-    this.pointsDifferentiable = pointsDifferentiable;
     NonDifferentiable.ensureRegistered();
   }
 
@@ -62,7 +44,7 @@ public final class TriplaneField implements DensityField {
 
   @Override
   public Output query(Ops tf, Operand<TFloat32> points, Operand<TInt64> noiseSeed) {
-    Operand<TFloat32> feats = TriplaneSampler.sample(tf, planes, points, boxSize, views, pointsDifferentiable); // [B,M,F]
+    Operand<TFloat32> feats = TriplaneSampler.sample(tf, planes, points, boxSize, views); // [B,M,F]
     Decoder.Output out = decoder.apply(feats);
     Operand<TFloat32> raw = out.sigmaRaw(); // [B,M,1]
     if (noiseSeed != null && densityNoise > 0) {

@@ -46,22 +46,6 @@ public final class TriplaneSampler {
    */
   public static Operand<TFloat32> sample(
       Ops tf, Operand<TFloat32> planes, Operand<TFloat32> points, float boxSize, int views) {
-    return sample(tf, planes, points, boxSize, views, true);
-  }
-
-  /**
-   * As {@link #sample(Ops, Operand, Operand, float, int)}; with {@code pointsDifferentiable =
-   * false} the points sit behind a stop-gradient (gradients reach the planes only) and the fused
-   * gradient kernel skips the points' share of its work. The renderer samples this way: its points
-   * come from stop-gradient depths and fed cameras, so no gradient ever reaches them.
-   */
-  public static Operand<TFloat32> sample(
-      Ops tf,
-      Operand<TFloat32> planes,
-      Operand<TFloat32> points,
-      float boxSize,
-      int views,
-      boolean pointsDifferentiable) {
     checkArgument(boxSize > 0, "triplane box_size: expected > 0, found %s", boxSize);
     checkArgument(views >= 1, "views: expected >= 1, found %s", views);
     Shapes.check("TriplaneSampler planes [N,Rp,Rp,3F]", planes, -1, -1, -1, -1);
@@ -74,11 +58,8 @@ public final class TriplaneSampler {
     int c3 = Shapes.dim(planes, 3);
     checkArgument(c3 % 3 == 0, "triplane channels: expected a multiple of 3, found %s", c3);
     int f = c3 / 3;
-    if (!pointsDifferentiable) {
-      points = tf.stopGradient(points);
-    }
     if (FusedOps.enabled(tf)) {
-      return FusedOps.triplaneSample(tf, planes, points, boxSize, pointsDifferentiable);
+      return FusedOps.triplaneSample(tf, planes, points, boxSize);
     }
 
     Operand<TFloat32> q = tf.math.mul(points, tf.constant(2f / boxSize)); // [B,M,3]

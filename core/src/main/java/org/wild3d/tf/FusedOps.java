@@ -152,22 +152,10 @@ public final class FusedOps {
    */
   public static Operand<TFloat32> triplaneSample(
       Ops tf, Operand<TFloat32> planes, Operand<TFloat32> points, float boxSize) {
-    return triplaneSample(tf, planes, points, boxSize, true);
-  }
-
-  /**
-   * As {@link #triplaneSample(Ops, Operand, Operand, float)}; with {@code pointsGrad = false} the
-   * gradient kernel does not compute the points' gradient (two thirds of its work) and returns
-   * zeros for it: for callers whose points are constants to every gradient taken, e.g. behind a
-   * stop-gradient.
-   */
-  public static Operand<TFloat32> triplaneSample(
-      Ops tf, Operand<TFloat32> planes, Operand<TFloat32> points, float boxSize, boolean pointsGrad) {
     return tf.scope().opBuilder("Wild3dTriplaneSample", "TriplaneSample")
             .addInput(planes.asOutput())
             .addInput(points.asOutput())
             .setAttr("box_size", boxSize)
-            .setAttr("points_grad", pointsGrad)
             .build()
             .<TFloat32>output(0);
   }
@@ -276,7 +264,6 @@ public final class FusedOps {
                   .addInput(op.input(1))
                   .addInput(g.get(0))
                   .setAttr("box_size", op.attributes().getAttrFloat("box_size"))
-                  .setAttr("points_grad", op.attributes().getAttrBool("points_grad"))
                   .build();
           return List.of(grad.output(0), grad.output(1));
         });

@@ -68,11 +68,6 @@ class FusedKernelsTest {
 
   /** Samples and the gradients of Σ coef·sample w.r.t. planes and points, fused or not. */
   private static List<float[]> sampleWithGradients(boolean fused, float[][] in, int f) {
-    return sampleWithGradients(fused, in, f, true);
-  }
-
-  private static List<float[]> sampleWithGradients(
-      boolean fused, float[][] in, int f, boolean pointsDifferentiable) {
     try (Graph g = new Graph();
         Session s = new Session(g);
         TFloat32 pt = TfTesting.tensor(in[0], N, RES, RES, 3 * f);
@@ -83,7 +78,7 @@ class FusedKernelsTest {
       Ops tf = Ops.create(g);
       var planes = TfTesting.input(tf, "planes", N, RES, RES, 3 * f);
       var points = TfTesting.input(tf, "points", -1, M, 3);
-      var out = TriplaneSampler.sample(tf, planes, points, BOX, VIEWS, pointsDifferentiable);
+      var out = TriplaneSampler.sample(tf, planes, points, BOX, VIEWS);
       assertThat(out.shape().asArray()).containsExactly(-1, M, f);
       var loss = tf.reduceSum(
           tf.math.mul(out, tf.constant(Shape.of(N * VIEWS, M, f),
@@ -124,42 +119,6 @@ class FusedKernelsTest {
     }
     assertThat(new float[] {fused.get(2)[farPoint * 3], fused.get(2)[farPoint * 3 + 1],
         fused.get(2)[farPoint * 3 + 2]}).containsOnly(0f);
-  }
-
-  @ParameterizedTest(name = "F = {0}")
-  @ValueSource(ints = {F, 16})
-  void samplingWithoutPointGradientsKeepsThePlanesGradientAndBlocksThePoints(int f) {
-    float[][] in = inputs(19, f);
-    List<float[]> full = sampleWithGradients(true, in, f, true);
-    for (boolean fused : new boolean[] {true, false}) {
-      List<float[]> planesOnly = sampleWithGradients(fused, in, f, false);
-      assertThat(planesOnly.get(0)).as("value, fused=%s", fused)
-          .containsExactly(full.get(0), within(1e-5f));
-      assertThat(planesOnly.get(1)).as("d/d planes, fused=%s", fused)
-          .containsExactly(full.get(1), within(1e-4f));
-      assertThat(planesOnly.get(2)).as("d/d points behind the stop-gradient").containsOnly(0f);
-    }
-    assertThat(maxAbs(full.get(2))).isGreaterThan(0.5f);
-  }
-
-  @Test
-  void theGradientKernelSkipsThePointsOnlyWhenTheForwardOpSaysSo() {
-    for (boolean pointsGrad : new boolean[] {true, false}) {
-      try (Graph g = new Graph()) {
-        Ops tf = Ops.create(g);
-        var planes = TfTesting.input(tf, "planes", N, RES, RES, 3 * F);
-        var points = TfTesting.input(tf, "points", -1, M, 3);
-        var out = TriplaneSampler.sample(tf, planes, points, BOX, VIEWS, pointsGrad);
-        Grads.of(tf, tf.reduceSum(out, tf.constant(new int[] {0, 1, 2})), List.of(planes));
-        List<Boolean> attrs = new ArrayList<>();
-        g.operations().forEachRemaining(o -> {
-          if (o.type().startsWith("Wild3dTriplaneSample")) {
-            attrs.add(((GraphOperation) o).attributes().getAttrBool("points_grad"));
-          }
-        });
-        assertThat(attrs).as("forward and gradient op").containsExactly(pointsGrad, pointsGrad);
-      }
-    }
   }
 
   @Test

@@ -143,14 +143,6 @@ class RendererTest {
         .build();
   }
 
-  private static float maxAbs(float[] v) {
-    float m = 0;
-    for (float x : v) {
-      m = Math.max(m, Math.abs(x));
-    }
-    return m;
-  }
-
   static float[] randomPlanes(int n, long seed) {
     return randomPlanesOf(n * RP * RP * 3 * F, seed);
   }
@@ -294,49 +286,6 @@ class RendererTest {
     }
   }
 
-  @Test
-  void withoutCameraGradientsTheModelGradientsAreUnchangedAndTheCamerasGetNone() {
-    Camera[] cams = {
-      Camera.fromSpherical(0.4, 1.3, 2.7, 25), Camera.fromSpherical(2.5, 1.9, 2.7, 25)
-    };
-    float[] planes = randomPlanes(2, 5);
-    List<List<float[]>> runs = new ArrayList<>();
-    for (boolean cameraGradients : new boolean[] {true, false}) {
-      try (Graph g = new Graph();
-          Session s = new Session(g);
-          Cameras.Batch b = Cameras.toTensors(cams);
-          TFloat32 pt = TfTesting.tensor(planes, 2, RP, RP, 3 * F)) {
-        Ops tf = Ops.create(g);
-        Params params = new Params(9);
-        Decoder dec = new Decoder(tf.withSubScope("G"), params, F, decoderConfig());
-        Renderer renderer =
-            new Renderer(smallRender(4), Triplane.getDefaultInstance(), dec, cameraGradients);
-        var pl = TfTesting.input(tf, "planes", 2, RP, RP, 3 * F);
-        Operand<TFloat32> c2w = tf.constant(b.cam2world());
-        RenderOutput out = renderer.render(tf, pl, c2w, tf.constant(b.intrinsics()), 1, null);
-        Operand<TFloat32> loss =
-            tf.reduceSum(tf.math.square(out.rgb()), tf.constant(new int[] {0, 1, 2, 3}));
-        List<Operand<TFloat32>> xs = new ArrayList<>(List.of(pl));
-        dec.trainables().forEach(p -> xs.add(p.value()));
-        xs.add(c2w);
-        List<Operand<?>> fetches = new ArrayList<>(Grads.of(tf, loss, xs));
-        fetches.add(out.rgb());
-        runs.add(TfTesting.run(s, Map.of(pl, pt), fetches));
-      }
-    }
-    List<float[]> with = runs.get(0);
-    List<float[]> without = runs.get(1);
-    int camera = with.size() - 2;
-    for (int i = 0; i < with.size(); i++) {
-      if (i == camera) {
-        assertThat(maxAbs(with.get(i))).as("camera gradient with").isGreaterThan(1e-6f);
-        assertThat(without.get(i)).as("camera gradient without").containsOnly(0f);
-      } else {
-        assertThat(without.get(i)).as("output %s", i).containsExactly(with.get(i), within(1e-5f));
-      }
-    }
-    assertThat(maxAbs(with.get(0))).as("planes gradient").isGreaterThan(1e-4f);
-  }
   @Test
   void densityNoiseNeedsASeedAndIsReproducible() {
     float[] planes = randomPlanes(1, 5);

@@ -102,9 +102,8 @@ public final class GanGraph {
     gParams = new Params(cfg.getSeed());
     gEmaParams = new Params(cfg.getSeed());
     dParams = new Params(cfg.getSeed() + 1);
-    // Cameras come from the prior and are never optimised: no gradient to them.
-    g = new Generator3D(tf, gParams, cfg, "G", false);
-    gEma = new Generator3D(tf, gEmaParams, cfg, "G_ema", false);
+    g = new Generator3D(tf, gParams, cfg, "G");
+    gEma = new Generator3D(tf, gEmaParams, cfg, "G_ema");
     int res = g.imageResolution();
     d =
         new Discriminator(
