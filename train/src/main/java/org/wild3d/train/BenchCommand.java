@@ -38,7 +38,7 @@ public final class BenchCommand implements Callable<Integer> {
       names = "--profile",
       paramLabel = "N",
       defaultValue = "0",
-      description = "Also print the N most expensive op types and modules of the G and D main steps (TF step stats).")
+      description = "Also print the N most expensive op types, modules and nodes of the G forward and the G and D main steps (TF step stats).")
   int profile;
 
   @Override
