@@ -64,6 +64,21 @@ typedef struct {
  */
 #define W3D_INLINE static inline __attribute__((always_inline))
 
+/* Calls body(a, begin, end, f) with f a literal for the specialised channel counts. */
+#define W3D_BY_CHANNELS(body, a, begin, end) \
+  do {                                        \
+    switch ((a)->f) {                         \
+      case 16:                                \
+        body(a, begin, end, 16);              \
+        break;                                \
+      case 32:                                \
+        body(a, begin, end, 32);              \
+        break;                                \
+      default:                                \
+        body(a, begin, end, (a)->f);          \
+    }                                         \
+  } while (0)
+
 W3D_INLINE void forward_body(const sample_args_t* a, int64_t begin, int64_t end, const int f) {
   const int r = a->r, c3 = 3 * f;
   const int64_t plane_size = (int64_t)r * r * c3;
@@ -110,16 +125,7 @@ W3D_INLINE void forward_body(const sample_args_t* a, int64_t begin, int64_t end,
 
 W3D_CLONES static void forward_range(void* p, int64_t begin, int64_t end) {
   const sample_args_t* a = (const sample_args_t*)p;
-  switch (a->f) {
-    case 16:
-      forward_body(a, begin, end, 16);
-      break;
-    case 32:
-      forward_body(a, begin, end, 32);
-      break;
-    default:
-      forward_body(a, begin, end, a->f);
-  }
+  W3D_BY_CHANNELS(forward_body, a, begin, end);
 }
 
 /* Backward over scenes [begin, end): a scene's texels are written by its own thread only. */
@@ -196,16 +202,7 @@ W3D_INLINE void backward_body(const sample_args_t* a, int64_t begin, int64_t end
 
 W3D_CLONES static void backward_range(void* p, int64_t begin, int64_t end) {
   const sample_args_t* a = (const sample_args_t*)p;
-  switch (a->f) {
-    case 16:
-      backward_body(a, begin, end, 16);
-      break;
-    case 32:
-      backward_body(a, begin, end, 32);
-      break;
-    default:
-      backward_body(a, begin, end, a->f);
-  }
+  W3D_BY_CHANNELS(backward_body, a, begin, end);
 }
 
 void w3d_triplane_forward(const float* planes, const float* points, float* out, int64_t n,
