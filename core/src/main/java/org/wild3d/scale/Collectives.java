@@ -1,0 +1,76 @@
+package org.wild3d.scale;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * TensorFlow's own all-reduce ({@code CollectiveReduceV2}), the one way wild3d combines values
+ * across towers and workers. Every member of a group (one per device, in this process or in
+ * other worker processes of the cluster) adds the same op with the same group and instance key;
+ * TF's collective executor then exchanges the values (in process: between devices; across
+ * processes: over the cluster's gRPC channels; on GPUs NCCL when the hint says so) and every member
+ * receives the same result.
+ *
+ * <p>TF Java 1.1.0 has no wrapper for the V2 op (its {@code collective.CollectiveReduce} is the V3
+ * op that needs a communicator resource), so it is built by name. The op waits for every member:
+ * all members must run in the same step, and a member that never comes fails the step after
+ * {@link Group#timeoutSeconds()} instead of hanging for ever.
+ */
+public final class Collectives {
+  private Collectives() {}
+
+  /**
+   * A collective group: the members that reduce together.
+   *
+   * @param size number of members (devices) over all processes
+   * @param key the group's key, equal in every member; distinct groups need distinct keys
+   * @param hint TF's {@code communication_hint}: "auto", "ring" or "nccl"
+   * @param timeoutSeconds how long a member waits for the others before the step fails; 0 = for
+   *     ever
+   */
+  public record Group(int size, int key, String hint, float timeoutSeconds) {
+    public Group {
+      checkArgument(size >= 1, "collective group size: expected >= 1, found %s", size);
+      checkArgument(timeoutSeconds >= 0, "collective timeout: expected >= 0, found %s", timeoutSeconds);
+    }
+  }
+
+  /**
+   * The mean of {@code x} over the group's members, placed on {@code device}.
+   *
+   * @param instanceKey identifies this reduction within the group: equal in every member, distinct
+   *     for every reduction of one step
+   * @param device where this member's op runs (e.g. {@code /job:worker/replica:0/task:1/device:CPU:0})
+   */
+  public static Operand<TFloat32> mean(
+      Ops tf, Operand<TFloat32> x, Group group, int instanceKey, String device) {
+    return reduce(tf, x, group, instanceKey, device, "Add", "Div");
+  }
+
+  /** The sum of {@code x} over the group's members (see {@link #mean}). */
+  public static Operand<TFloat32> sum(
+      Ops tf, Operand<TFloat32> x, Group group, int instanceKey, String device) {
+    return reduce(tf, x, group, instanceKey, device, "Add", "Id");
+  }
+
+  private static Operand<TFloat32> reduce(Ops tf, Operand<TFloat32> x, Group group,
+      int instanceKey, String device, String merge, String fin) {
+    return tf.scope().opBuilder("CollectiveReduceV2", "CollectiveReduceV2")
+        .addInput(x.asOutput())
+        .addInput(tf.constant(group.size()).asOutput())
+        .addInput(tf.constant(group.key()).asOutput())
+        .addInput(tf.constant(instanceKey).asOutput())
+        .addInputList(new Output<?>[0]) // no ordering token
+        .setAttr("merge_op", merge)
+        .setAttr("final_op", fin)
+        .setAttr("communication_hint", group.hint())
+        .setAttr("timeout_seconds", group.timeoutSeconds())
+        .setDevice(device)
+        .build()
+        .<TFloat32>output(0);
+  }
+}
