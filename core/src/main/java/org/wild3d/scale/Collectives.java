@@ -2,8 +2,11 @@ package org.wild3d.scale;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
@@ -55,6 +58,52 @@ public final class Collectives {
   public static Operand<TFloat32> sum(
       Ops tf, Operand<TFloat32> x, Group group, int instanceKey, String device) {
     return reduce(tf, x, group, instanceKey, device, "Add", "Id");
+  }
+
+  /**
+   * The means of several tensors in ONE collective: they are flattened into one vector ({@link
+   * #flatten}), reduced, and cut back into their shapes — one exchange per training phase however
+   * many variables the networks have (what EG3D does with its flattened gradients). Every member
+   * must pass tensors of the same shapes in the same order.
+   */
+  public static List<Operand<TFloat32>> meanAll(
+      Ops tf, List<Operand<TFloat32>> xs, Group group, int instanceKey, String device) {
+    return unflatten(tf, mean(tf, flatten(tf, xs), group, instanceKey, device), xs);
+  }
+
+  /** {@code xs} as one vector: each reshaped to {@code [-1]}, concatenated. Shapes: any → {@code [Σ size]}. */
+  public static Operand<TFloat32> flatten(Ops tf, List<Operand<TFloat32>> xs) {
+    checkArgument(!xs.isEmpty(), "flatten: expected at least one tensor, found none");
+    List<Operand<TFloat32>> flat = new ArrayList<>();
+    for (Operand<TFloat32> x : xs) {
+      checkArgument(!x.shape().isUnknown() && !x.shape().hasUnknownDimension(), "flatten: expected a static shape, found %s", x.shape());
+      flat.add(tf.reshape(x, tf.constant(new long[] {-1})));
+    }
+    return flat.size() == 1 ? flat.get(0) : tf.concat(flat, tf.constant(0));
+  }
+
+  /** The inverse of {@link #flatten}: {@code flat} cut into tensors shaped like {@code like}. */
+  public static List<Operand<TFloat32>> unflatten(
+      Ops tf, Operand<TFloat32> flat, List<Operand<TFloat32>> like) {
+    List<Operand<TFloat32>> out = new ArrayList<>();
+    long offset = 0;
+    for (Operand<TFloat32> x : like) {
+      Shape shape = x.shape();
+      long size = shape.size();
+      Operand<TFloat32> part = tf.slice(flat, tf.constant(new long[] {offset}), tf.constant(new long[] {size}));
+      out.add(tf.reshape(part, tf.constant(shape.asArray())));
+      offset += size;
+    }
+    return out;
+  }
+
+  /** Float32 bytes that {@link #meanAll} exchanges for {@code xs} (per member and step). */
+  public static long bytes(List<? extends Operand<TFloat32>> xs) {
+    long n = 0;
+    for (Operand<TFloat32> x : xs) {
+      n += x.shape().size();
+    }
+    return 4 * n;
   }
 
   private static Operand<TFloat32> reduce(Ops tf, Operand<TFloat32> x, Group group,

@@ -99,4 +99,37 @@ class TowersOnCpuDevicesTest {
       }
     }
   }
+
+  @Test
+  @Timeout(60)
+  void meanAllReducesTensorsOfSeveralShapesInOneExchange() {
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      Collectives.Group group = new Collectives.Group(2, 2, "auto", 30f);
+      List<List<Operand<TFloat32>>> out = new ArrayList<>();
+      for (int k = 0; k < 2; k++) {
+        Ops t = tf.withSubScope("tower" + k).withDevice(DeviceSpec.newBuilder()
+            .deviceType(DeviceSpec.DeviceType.CPU).deviceIndex(k).build());
+        List<Operand<TFloat32>> xs = List.of(t.constant(new float[][] {{k, 2 * k}, {3, 4}}),
+            t.constant(new float[] {10f * k}), t.constant(5f + k));
+        assertThat(Collectives.bytes(xs)).isEqualTo(4 * (4 + 1 + 1));
+        out.add(Collectives.meanAll(t, xs, group, 1, cpu(k)));
+      }
+      try (Session s = new Session(g, TWO_CPUS)) {
+        for (int k = 0; k < 2; k++) {
+          try (Result r = s.runner().fetch(out.get(0).get(0)).fetch(out.get(0).get(1))
+              .fetch(out.get(0).get(2)).fetch(out.get(1).get(0)).fetch(out.get(1).get(1))
+              .fetch(out.get(1).get(2)).run()) {
+            for (int m = 0; m < 2; m++) {
+              TFloat32 a = (TFloat32) r.get(3 * m);
+              assertThat(new float[] {a.getFloat(0, 0), a.getFloat(0, 1), a.getFloat(1, 0), a.getFloat(1, 1)})
+                  .containsExactly(0.5f, 1f, 3f, 4f);
+              assertThat(((TFloat32) r.get(3 * m + 1)).getFloat(0)).isEqualTo(5f);
+              assertThat(((TFloat32) r.get(3 * m + 2)).getFloat()).isEqualTo(5.5f);
+            }
+          }
+        }
+      }
+    }
+  }
 }
