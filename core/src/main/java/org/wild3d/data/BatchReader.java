@@ -44,42 +44,69 @@ public final class BatchReader implements AutoCloseable {
   /** Reader options (immutable; {@code with...} return copies). */
   public record Options(
       int batchSize, long seed, boolean xflip, int viewsPerScene, int prefetch, int threads,
-      Position start) {
+      Position start, int[] rows) {
     public Options {
       checkArgument(batchSize > 0, "batch size: expected > 0, found %s", batchSize);
       checkArgument(viewsPerScene > 0, "views per scene: expected > 0, found %s", viewsPerScene);
       checkArgument(prefetch > 0, "prefetch: expected > 0 batches, found %s", prefetch);
       checkArgument(threads > 0, "decode threads: expected > 0, found %s", threads);
       checkArgument(start != null, "start position: expected a position, found null");
+      if (rows != null) {
+        rows = rows.clone();
+        for (int r : rows) {
+          checkArgument(r >= 0 && r < batchSize, "reader rows: expected scenes in [0, %s), found %s",
+              batchSize, r);
+        }
+      }
     }
 
     /** N scenes per batch, seed 0, no flips, V = 1, 3 batches ahead, 1 decode thread, from 0. */
     public static Options of(int batchSize) {
-      return new Options(batchSize, 0, false, 1, 3, 1, Position.ZERO);
+      return new Options(batchSize, 0, false, 1, 3, 1, Position.ZERO, null);
     }
 
     public Options withSeed(long s) {
-      return new Options(batchSize, s, xflip, viewsPerScene, prefetch, threads, start);
+      return new Options(batchSize, s, xflip, viewsPerScene, prefetch, threads, start, rows);
     }
 
     public Options withXflip(boolean f) {
-      return new Options(batchSize, seed, f, viewsPerScene, prefetch, threads, start);
+      return new Options(batchSize, seed, f, viewsPerScene, prefetch, threads, start, rows);
     }
 
     public Options withViewsPerScene(int v) {
-      return new Options(batchSize, seed, xflip, v, prefetch, threads, start);
+      return new Options(batchSize, seed, xflip, v, prefetch, threads, start, rows);
     }
 
     public Options withPrefetch(int p) {
-      return new Options(batchSize, seed, xflip, viewsPerScene, p, threads, start);
+      return new Options(batchSize, seed, xflip, viewsPerScene, p, threads, start, rows);
     }
 
     public Options withThreads(int t) {
-      return new Options(batchSize, seed, xflip, viewsPerScene, prefetch, t, start);
+      return new Options(batchSize, seed, xflip, viewsPerScene, prefetch, t, start, rows);
     }
 
     public Options withStart(Position p) {
-      return new Options(batchSize, seed, xflip, viewsPerScene, prefetch, threads, p);
+      return new Options(batchSize, seed, xflip, viewsPerScene, prefetch, threads, p, rows);
+    }
+
+    /**
+     * Only these scenes of every batch, in this order (each with its V images): the shard of a
+     * worker of a multi-worker run, whose batches together are the single reader's batches.
+     * Positions advance as for the whole batch. Null = every scene in order.
+     */
+    public Options withRows(int[] sceneRows) {
+      return new Options(batchSize, seed, xflip, viewsPerScene, prefetch, threads, start, sceneRows);
+    }
+
+    /** The scenes each batch holds (a copy), or null for all. */
+    @Override
+    public int[] rows() {
+      return rows == null ? null : rows.clone();
+    }
+
+    /** Scenes each batch holds: {@code rows.length}, or the batch size. */
+    public int scenesPerBatch() {
+      return rows == null ? batchSize : rows.length;
     }
   }
 
@@ -199,6 +226,24 @@ public final class BatchReader implements AutoCloseable {
 
   record Schedule(int[] indices, boolean[] flips, Position start, Position end) {}
 
+  /** {@code s} cut to the options' rows (scenes of V images each), or {@code s} itself. */
+  private Schedule shard(Schedule s) {
+    int[] rows = options.rows();
+    if (rows == null) {
+      return s;
+    }
+    int v = options.viewsPerScene();
+    int[] idx = new int[rows.length * v];
+    boolean[] flip = new boolean[rows.length * v];
+    for (int i = 0; i < rows.length; i++) {
+      for (int k = 0; k < v; k++) {
+        idx[i * v + k] = s.indices()[rows[i] * v + k];
+        flip[i * v + k] = s.flips()[rows[i] * v + k];
+      }
+    }
+    return new Schedule(idx, flip, s.start(), s.end());
+  }
+
   private long cachedEpoch = -1;
   private int[] cachedPermutation;
 
@@ -242,7 +287,7 @@ public final class BatchReader implements AutoCloseable {
     int per = r * r * 3;
     try {
       while (!closed) {
-        Schedule s = schedule(next);
+        Schedule s = shard(schedule(next));
         int count = s.indices().length;
         float[] images = new float[count * per];
         int[] classes = new int[count];
@@ -269,7 +314,7 @@ public final class BatchReader implements AutoCloseable {
             }
           }
         }
-        queue.put(new Batch(images, classes, s.indices().clone(), options.batchSize(),
+        queue.put(new Batch(images, classes, s.indices().clone(), options.scenesPerBatch(),
             options.viewsPerScene(), r, s.start(), s.end()));
         next = s.end();
       }

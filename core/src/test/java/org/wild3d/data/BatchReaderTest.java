@@ -127,4 +127,37 @@ class BatchReaderTest {
           .hasMessageContaining("img00000002.png");
     }
   }
+
+  /** The shards of two workers hold exactly the single reader's batches, split by rows. */
+  @Test
+  void rowShardsTogetherAreTheWholeBatchAndAdvanceLikeIt(@TempDir Path tmp) throws Exception {
+    Path p = TestData.write(tmp.resolve("ds"), 20, 8, 2);
+    BatchReader.Options all = BatchReader.Options.of(6).withSeed(3).withXflip(true).withViewsPerScene(2);
+    int[][] shards = {{0, 1, 4}, {5, 2, 3}};
+    try (Dataset ds = Dataset.open(p);
+        BatchReader whole = BatchReader.open(ds, all);
+        BatchReader a = BatchReader.open(ds, all.withRows(shards[0]).withThreads(2));
+        BatchReader b = BatchReader.open(ds, all.withRows(shards[1]))) {
+      for (int step = 0; step < 5; step++) {
+        Batch w = whole.next();
+        Batch[] parts = {a.next(), b.next()};
+        int per = 8 * 8 * 3;
+        for (int s = 0; s < 2; s++) {
+          assertThat(parts[s].scenes()).isEqualTo(3);
+          assertThat(parts[s].size()).isEqualTo(6);
+          assertThat(parts[s].end()).isEqualTo(w.end());
+          for (int i = 0; i < 3; i++) {
+            for (int v = 0; v < 2; v++) {
+              int src = shards[s][i] * 2 + v;
+              int dst = i * 2 + v;
+              assertThat(parts[s].indices()[dst]).isEqualTo(w.indices()[src]);
+              assertThat(parts[s].classes()[dst]).isEqualTo(w.classes()[src]);
+              assertThat(java.util.Arrays.copyOfRange(parts[s].images(), dst * per, (dst + 1) * per))
+                  .isEqualTo(java.util.Arrays.copyOfRange(w.images(), src * per, (src + 1) * per));
+            }
+          }
+        }
+      }
+    }
+  }
 }
