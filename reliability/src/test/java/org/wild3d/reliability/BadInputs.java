@@ -1,0 +1,295 @@
+package org.wild3d.reliability;
+
+import static org.wild3d.reliability.Tool.EVAL;
+import static org.wild3d.reliability.Tool.INVERT;
+import static org.wild3d.reliability.Tool.TRAIN;
+
+import com.google.gson.JsonArray;
+import java.awt.image.BufferedImage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The catalogue of bad inputs the README's reliability table is made of. Each makes its input
+ * from the {@link Fixtures} in its own directory; the order here is the table's order.
+ */
+final class BadInputs {
+  private BadInputs() {}
+
+  static List<BadInput> all() {
+    List<BadInput> c = new ArrayList<>();
+    configs(c);
+    overrides(c);
+    datasets(c);
+    zips(c);
+    images(c);
+    checkpoints(c);
+    runDirectories(c);
+    evalInputs(c);
+    return c;
+  }
+
+  /** {@code wild3d-train --config FILE --dry-run} on a config file with {@code text}. */
+  private static BadInput config(String input, String text, String expect) {
+    return new BadInput("config", input, TRAIN, (fx, dir) -> {
+      Path f = dir.resolve("bad.pbtxt");
+      Files.writeString(f, text);
+      return List.of("--config", f.toString(), "--dry-run");
+    }, 3, expect);
+  }
+
+  private static void configs(List<BadInput> c) {
+    c.add(new BadInput("config", "no such file", TRAIN,
+        (fx, dir) -> List.of("--config", dir.resolve("nope.pbtxt").toString(), "--dry-run"),
+        3, "nope.pbtxt"));
+    c.add(new BadInput("config", "a directory instead of a file", TRAIN,
+        (fx, dir) -> List.of("--config", dir.toString(), "--dry-run"), 3, "case-"));
+    c.add(config("unbalanced braces", "model { num_classes: 6\n", "bad.pbtxt"));
+    c.add(config("unknown field", "model { colour: 3 }\n", "model.colour"));
+    c.add(config("value out of range", "render { resolution: -32 }\n", "render.resolution"));
+    c.add(config("wrong type", "train { batch_size: \"four\" }\n", "train.batch_size"));
+    c.add(config("a field given twice", "seed: 1\nseed: 2\n", "seed"));
+    c.add(config("inconsistent fields (minibatch-std group larger than the batch)",
+        "train { batch_size: 3 }\nmodel { discriminator { mbstd_group_size: 4 } }\n",
+        "mbstd_group_size"));
+    c.add(config("a run name that would leave runs/", "name: \"../../escape\"\n", "name"));
+    c.add(config("a float field that is not finite", "train { g_lr: nan }\n", "train.g_lr"));
+    c.add(new BadInput("config", "not UTF-8 text", TRAIN, (fx, dir) -> {
+      Path f = dir.resolve("latin1.pbtxt");
+      Files.write(f, Fixtures.latin1("name: \"caf\u00e9\"\n"));
+      return List.of("--config", f.toString(), "--dry-run");
+    }, 3, "UTF-8"));
+    c.add(new BadInput("config", "binary garbage", TRAIN, (fx, dir) -> {
+      Path f = dir.resolve("garbage.pbtxt");
+      byte[] b = new byte[256];
+      new java.util.Random(1).nextBytes(b);
+      Files.write(f, b);
+      return List.of("--config", f.toString(), "--dry-run");
+    }, 3, "garbage.pbtxt"));
+  }
+
+  private static void overrides(List<BadInput> c) {
+    c.add(new BadInput("override", "unbalanced braces", TRAIN,
+        (fx, dir) -> List.of("--dry-run", "--override", "model {"), 3, "--override"));
+    c.add(new BadInput("override", "unknown field", TRAIN,
+        (fx, dir) -> List.of("--dry-run", "--override", "train { nope: 1 }"), 3, "train.nope"));
+    c.add(new BadInput("override", "value out of range", TRAIN,
+        (fx, dir) -> List.of("--dry-run", "--override", "train { batch_size: 0 }"), 3,
+        "train.batch_size"));
+    c.add(new BadInput("override", "unknown option", TRAIN,
+        (fx, dir) -> List.of("--dry-run", "--overide", "seed: 1"), 2, "--overide"));
+    c.add(new BadInput("override", "--resume together with --config", TRAIN,
+        (fx, dir) -> List.of("--resume", fx.run.toString(), "--config", fx.config.toString()), 2,
+        "--resume"));
+  }
+
+  /** A folder dataset with {@code labels}, {@code extra} files, met by {@code dataset check}. */
+  private static BadInput dataset(String input, JsonArray labels, Map<String, byte[]> extra,
+      int exit, String expect) {
+    return new BadInput("dataset", input, TRAIN, (fx, dir) -> {
+      Path ds = dir.resolve("ds");
+      Fixtures.writeDataset(ds, labels, extra);
+      return List.of("dataset", "check", ds.toString());
+    }, exit, expect);
+  }
+
+  private static JsonArray labels(Object... pathThenLabel) {
+    JsonArray labels = Fixtures.goodLabels();
+    for (int i = 0; i < pathThenLabel.length; i += 2) {
+      JsonArray pair = new JsonArray();
+      pair.add((String) pathThenLabel[i]);
+      pair.add((Integer) pathThenLabel[i + 1]);
+      labels.add(pair);
+    }
+    return labels;
+  }
+
+  private static void datasets(List<BadInput> c) {
+    c.add(new BadInput("dataset", "no such path", TRAIN,
+        (fx, dir) -> List.of("dataset", "info", dir.resolve("nowhere").toString()), 4, "nowhere"));
+    c.add(dataset("dataset.json is not JSON", Fixtures.goodLabels(),
+        Map.of("dataset.json", "{labels: [[".getBytes(StandardCharsets.UTF_8)), 4, "dataset.json"));
+    c.add(dataset("dataset.json labels is not a list", Fixtures.goodLabels(),
+        Map.of("dataset.json", "{\"labels\": 5}".getBytes(StandardCharsets.UTF_8)), 4, "labels"));
+    c.add(dataset("dataset.json is not UTF-8", Fixtures.goodLabels(),
+        Map.of("dataset.json", Fixtures.latin1("{\"labels\": [[\"caf\u00e9.png\", 0]]}")), 4,
+        "UTF-8"));
+    c.add(new BadInput("dataset", "a listed file is missing", TRAIN, (fx, dir) -> {
+      Path ds = dir.resolve("ds");
+      Fixtures.writeDataset(ds, Fixtures.goodLabels(), Map.of());
+      Files.delete(ds.resolve("img/0005.png"));
+      return List.of("dataset", "check", ds.toString());
+    }, 4, "img/0005.png"));
+    c.add(dataset("a file listed twice", labels("img/0001.png", 1), Map.of(), 4, "img/0001.png"));
+    c.add(dataset("mixed resolutions", Fixtures.goodLabels(),
+        Map.of("img/0003.png", Fixtures.png(32, 32, BufferedImage.TYPE_INT_RGB, 3)), 4,
+        "img/0003.png"));
+    c.add(dataset("a non-square image", Fixtures.goodLabels(),
+        Map.of("img/0003.png", Fixtures.png(16, 12, BufferedImage.TYPE_INT_RGB, 3)), 4,
+        "img/0003.png"));
+    c.add(dataset("a text file named .png", Fixtures.goodLabels(),
+        Map.of("img/0003.png", "hello".getBytes(StandardCharsets.UTF_8)), 4, "img/0003.png"));
+    c.add(new BadInput("dataset", "a PNG cut short after its header", TRAIN, (fx, dir) -> {
+      Path ds = dir.resolve("ds");
+      Fixtures.writeDataset(ds, Fixtures.goodLabels(), Map.of());
+      byte[] png = Files.readAllBytes(ds.resolve("img/0003.png"));
+      Files.write(ds.resolve("img/0003.png"), Arrays.copyOf(png, 40));
+      return List.of("dataset", "check", ds.toString());
+    }, 4, "img/0003.png"));
+    c.add(new BadInput("dataset", "resolution differs from the model's", TRAIN, (fx, dir) -> {
+      Path ds = dir.resolve("ds32");
+      JsonArray labels = new JsonArray();
+      for (int i = 0; i < 4; i++) {
+        JsonArray pair = new JsonArray();
+        pair.add("img" + i + ".png");
+        pair.add(i % 2);
+        labels.add(pair);
+      }
+      Fixtures.writeDataset(ds, labels, Map.of());
+      for (int i = 0; i < 4; i++) {
+        Files.write(ds.resolve("img" + i + ".png"),
+            Fixtures.png(32, 32, BufferedImage.TYPE_INT_RGB, i));
+      }
+      return List.of("--config", fx.config.toString(), "--out", dir.resolve("runs").toString(),
+          "--override", "data { path: \"" + ds + "\" }");
+    }, 4, "expected resolution 16x16"));
+  }
+
+  private static void zips(List<BadInput> c) {
+    c.add(new BadInput("ZIP", "a truncated ZIP file", TRAIN, (fx, dir) -> {
+      Path zip = dir.resolve("ds.zip");
+      Fixtures.writeZip(zip, Fixtures.entriesOf(fx.dataset));
+      byte[] b = Files.readAllBytes(zip);
+      Files.write(zip, Arrays.copyOf(b, b.length / 2));
+      return List.of("dataset", "info", zip.toString());
+    }, 4, "ds.zip"));
+    c.add(new BadInput("ZIP", "a ZIP with no images", TRAIN, (fx, dir) -> {
+      Path zip = dir.resolve("empty.zip");
+      Fixtures.writeZip(zip, List.of(Map.entry("readme.txt", "hi".getBytes(StandardCharsets.UTF_8))));
+      return List.of("dataset", "info", zip.toString());
+    }, 4, "no images"));
+  }
+
+  private static void images(List<BadInput> c) {
+    c.add(new BadInput("invert input", "--image does not exist", INVERT, (fx, dir) ->
+        List.of("--run", fx.run.toString(), "--image", dir.resolve("nope.png").toString(),
+            "--out", dir.resolve("out").toString()), 2, "nope.png"));
+    c.add(new BadInput("invert input", "--image is a text file", INVERT, (fx, dir) -> {
+      Path f = dir.resolve("photo.png");
+      Files.writeString(f, "not a picture");
+      return List.of("--run", fx.run.toString(), "--image", f.toString(), "--out",
+          dir.resolve("out").toString());
+    }, 4, "photo.png"));
+    c.add(new BadInput("invert input", "both --image and --dataset", INVERT, (fx, dir) ->
+        List.of("--run", fx.run.toString(), "--image", "a.png", "--dataset", fx.dataset.toString(),
+            "--index", "0", "--out", dir.resolve("out").toString()), 2, "--image"));
+    c.add(new BadInput("invert input", "--index past the dataset's end", INVERT, (fx, dir) ->
+        List.of("--run", fx.run.toString(), "--dataset", fx.dataset.toString(), "--index", "99",
+            "--out", dir.resolve("out").toString()), 2, "99"));
+    c.add(new BadInput("invert input", "--out is a non-empty folder", INVERT, (fx, dir) -> {
+      Path out = dir.resolve("out");
+      Files.createDirectories(out);
+      Files.writeString(out.resolve("keep.txt"), "mine");
+      return List.of("--run", fx.run.toString(), "--dataset", fx.dataset.toString(), "--index",
+          "0", "--out", out.toString());
+    }, 2, "--force"));
+  }
+
+  private static void checkpoints(List<BadInput> c) {
+    c.add(new BadInput("checkpoint", "manifest.json is not JSON (named with --checkpoint)", EVAL,
+        (fx, dir) -> {
+          Path run = fx.copyOfRun(dir.getFileName() + "-run");
+          Path ck = Fixtures.newest(run);
+          Files.writeString(ck.resolve("manifest.json"), "{ step: ");
+          return List.of("mesh", "--run", run.toString(), "--checkpoint", ck.toString(),
+              "--seeds", "0", "--resolution", "16", "--out", dir.resolve("mesh").toString());
+        }, 4, "manifest.json"));
+    c.add(new BadInput("checkpoint", "--checkpoint names a folder that is not one", EVAL,
+        (fx, dir) -> List.of("mesh", "--run", fx.run.toString(), "--checkpoint", dir.toString(),
+            "--seeds", "0", "--resolution", "16", "--out", dir.resolve("mesh").toString()), 4, "checkpoint"));
+    c.add(new BadInput("checkpoint", "variables.index deleted", EVAL, (fx, dir) -> {
+      Path run = fx.copyOfRun(dir.getFileName() + "-run");
+      for (Path ck : Fixtures.checkpoints(run)) {
+        Files.delete(ck.resolve("variables.index"));
+      }
+      return List.of("mesh", "--run", run.toString(), "--seeds", "0", "--resolution", "16", "--out",
+          dir.resolve("mesh").toString());
+    }, 4, "checkpoint"));
+  }
+
+  private static void runDirectories(List<BadInput> c) {
+    c.add(new BadInput("run directory", "--resume of a folder that does not exist", TRAIN,
+        (fx, dir) -> List.of("--resume", dir.resolve("runs/00000-x").toString()), 4, "00000-x"));
+    c.add(new BadInput("run directory", "--resume of a run without config.resolved.pbtxt", TRAIN,
+        (fx, dir) -> {
+          Path run = fx.copyOfRun(dir.getFileName() + "-run");
+          Files.delete(run.resolve("config.resolved.pbtxt"));
+          return List.of("--resume", run.toString());
+        }, 4, "config.resolved.pbtxt"));
+    c.add(new BadInput("run directory", "config.resolved.pbtxt edited into bad syntax", EVAL,
+        (fx, dir) -> {
+          Path run = fx.copyOfRun(dir.getFileName() + "-run");
+          Files.writeString(run.resolve("config.resolved.pbtxt"), "model { \n");
+          return List.of("config", "--run", run.toString());
+        }, 4, "config.resolved.pbtxt"));
+    c.add(new BadInput("run directory", "--run of a run with no checkpoints", EVAL, (fx, dir) -> {
+      Path run = fx.copyOfRun(dir.getFileName() + "-run");
+      for (Path ck : Fixtures.checkpoints(run)) {
+        try (var s = Files.walk(ck)) {
+          for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            Files.delete(p);
+          }
+        }
+      }
+      return List.of("render", "--run", run.toString(), "--seeds", "0", "--out", dir.resolve("r").toString());
+    }, 4, "checkpoint"));
+    c.add(new BadInput("run directory", "--run names a file", EVAL, (fx, dir) ->
+        List.of("mesh", "--run", fx.config.toString(), "--seeds", "0", "--out", dir.resolve("m").toString()), 4,
+        "tiny.pbtxt"));
+    c.add(new BadInput("run directory", "an unknown metric name", EVAL, (fx, dir) ->
+        List.of("metrics", "--run", fx.run.toString(), "--metrics", "fid2k_clss"), 2,
+        "fid2k_clss"));
+  }
+
+  private static void evalInputs(List<BadInput> c) {
+    c.add(new BadInput("table spec", "no such spec file", EVAL, (fx, dir) ->
+        List.of("table", "--spec", dir.resolve("nope.pbtxt").toString(), "--out",
+            dir.resolve("t").toString()), 3, "nope.pbtxt"));
+    c.add(new BadInput("table spec", "a column with an unknown metric", EVAL, (fx, dir) -> {
+      Path spec = dir.resolve("spec.pbtxt");
+      Files.writeString(spec, "title: \"t\"\nrow { label: \"a\" path: \"" + fx.run
+          + "\" }\ncolumn { metric: \"fid2k_clss\" }\n");
+      return List.of("table", "--spec", spec.toString(), "--out", dir.resolve("t").toString());
+    }, 3, "fid2k_clss"));
+    c.add(new BadInput("table spec", "a row whose run does not exist", EVAL, (fx, dir) -> {
+      Path spec = dir.resolve("spec.pbtxt");
+      Files.writeString(spec, "title: \"t\"\nrow { label: \"a\" path: \"" + dir.resolve("gone")
+          + "\" }\ncolumn { metric: \"acc2k_cls\" }\n");
+      return List.of("table", "--spec", spec.toString(), "--out", dir.resolve("t").toString());
+    }, 4, "gone"));
+    c.add(new BadInput("eval input", "export --out is a non-empty folder", EVAL, (fx, dir) -> {
+      Path out = dir.resolve("export");
+      Files.createDirectories(out);
+      Files.writeString(out.resolve("keep.txt"), "mine");
+      return List.of("export", "--run", fx.run.toString(), "--out", out.toString());
+    }, 2, "--force"));
+    c.add(new BadInput("eval input", "metrics --dataset of a broken dataset", EVAL, (fx, dir) -> {
+      Path ds = dir.resolve("ds");
+      Fixtures.writeDataset(ds, Fixtures.goodLabels(),
+          Map.of("img/0002.png", "junk".getBytes(StandardCharsets.UTF_8)));
+      return List.of("metrics", "--dataset", ds.toString(), "--split", "--metrics", "fid1k_cls");
+    }, 4, "img/0002.png"));
+    c.add(new BadInput("invert input", "--class past the model's classes", INVERT, (fx, dir) ->
+        List.of("--run", fx.run.toString(), "--dataset", fx.dataset.toString(), "--index", "0",
+            "--class", "9", "--out", dir.resolve("out").toString()), 2, "--class"));
+    c.add(new BadInput("invert input", "an --override of an unknown invert field", INVERT,
+        (fx, dir) -> List.of("--run", fx.run.toString(), "--dataset", fx.dataset.toString(),
+            "--index", "0", "--override", "invert { stage1_stepz: 3 }", "--out",
+            dir.resolve("out").toString()), 3, "stage1_stepz"));
+  }
+}
