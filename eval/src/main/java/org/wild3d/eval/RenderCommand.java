@@ -1,5 +1,7 @@
 package org.wild3d.eval;
 
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
 import java.awt.Image;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -53,6 +55,7 @@ final class RenderCommand implements Callable<Integer> {
   static final int CAMERAS_PER_CALL = 8;
   /** Opacity above which a pixel's depth counts for the depth range. */
   static final float OPAQUE = 0.5f;
+  private static final Gson JSON = new GsonBuilder().disableHtmlEscaping().create();
 
   @Spec CommandSpec spec;
 
@@ -94,7 +97,7 @@ final class RenderCommand implements Callable<Integer> {
     long[] seeds = scenes.seeds(cl);
     PrintWriter out = cl.getOut();
     PrintWriter log = cl.getErr();
-    try (Snapshot snap = scenes.open()) {
+    try (Snapshot snap = scenes.open(log)) {
       int[] classes = scenes.classes(cl, snap.numClasses());
       CameraPrior prior = snap.config().getCamera();
       int res = snap.imageResolution();
@@ -266,11 +269,15 @@ final class RenderCommand implements Callable<Integer> {
           "near_far_from": "min/max expected depth over pixels with opacity > %.2f",
           "opacity_png": "opacity.png (255 * opacity)",
           "layout": "rows = classes %s, columns = seeds %s x %d views",
-          "checkpoint": "%s"
+          "truncation_psi": %s,
+          "checkpoint": %s,
+          "checkpoint_step": %d,
+          "checkpoint_verification": "%s"
         }
         """, range[0], range[1], OPAQUE, Arrays.toString(classes), Arrays.toString(seeds),
-        views,
-        snap.checkpoint().dir().toAbsolutePath().normalize().toString().replace("\\", "/"));
+        views, scenes.truncation,
+        JSON.toJson(snap.checkpoint().dir().toAbsolutePath().normalize().toString()),
+        snap.checkpoint().manifest().step(), snap.checkpoint().verification().label());
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
       Files.writeString(file, json, StandardCharsets.UTF_8);
