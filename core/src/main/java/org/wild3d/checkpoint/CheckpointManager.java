@@ -37,6 +37,8 @@ public final class CheckpointManager {
   static final Pattern DIR = Pattern.compile("step-(\\d{9})");
   static final String VARIABLES = "variables";
   static final String MANIFEST = "manifest.json";
+  /** Largest manifest read (a real one is about 1 KB): a checkpoint is untrusted input. */
+  static final long MAX_MANIFEST_BYTES = 1 << 20;
   /** Folder of checkpoints inside a run directory. */
   public static final String CHECKPOINTS = "checkpoints";
   /** The resolved config a checkpoint was written with, inside its directory. */
@@ -181,6 +183,10 @@ public final class CheckpointManager {
         } else if (!Files.isRegularFile(d.resolve(VARIABLES + ".index"))) {
           out.add(new Candidate(d, dirStep, null, VARIABLES + ".index is missing (the checkpoint"
               + " is incomplete)"));
+        } else if (Files.size(mf) > MAX_MANIFEST_BYTES) {
+          out.add(new Candidate(d, dirStep, null, "manifest.json is " + Files.size(mf)
+              + " bytes: expected a small JSON file (at most " + MAX_MANIFEST_BYTES + " bytes;"
+              + " damaged or not written by wild3d)"));
         } else {
           try {
             Manifest man = Manifest.fromJson(Files.readString(mf, StandardCharsets.UTF_8),

@@ -309,6 +309,12 @@ class CheckpointManagerTest {
     assertThat(named(3)).hasMessageContaining("variables.data-00001-of-00002 is not listed in"
         + " manifest.json");
     Files.delete(ckpt(3).resolve("variables.data-00001-of-00002"));
+    // A huge manifest is not read.
+    notes.getBuffer().setLength(0);
+    Files.write(mf, new byte[(1 << 20) + 1]);
+    assertThat(newest().dir()).isEqualTo(ckpt(2));
+    assertThat(notes.toString()).startsWith("checkpoint " + ckpt(3) + ": manifest.json is "
+        + ((1 << 20) + 1) + " bytes: expected a small JSON file");
     // A manifest that is not JSON, or lacks its hashes: listed nowhere, named when opening.
     for (String text : List.of("{not json", "{\"step\": 3}", "[1, 2]", "\"files\"")) {
       notes.getBuffer().setLength(0);
