@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -194,9 +195,12 @@ public final class CheckpointManager {
             out.add(new Candidate(d, dirStep, new Checkpoint(d, man), null));
           } catch (DataException e) {
             out.add(new Candidate(d, dirStep, null, e.getMessage()));
-          } catch (IOException e) { // e.g. not UTF-8
+          } catch (CharacterCodingException e) {
             out.add(new Candidate(d, dirStep, null, "manifest.json: expected UTF-8 JSON, found"
-                + " unreadable content (" + e.getMessage() + ")"));
+                + " bytes that are not UTF-8 text (damaged or not written by wild3d)"));
+          } catch (IOException e) {
+            out.add(new Candidate(d, dirStep, null, "manifest.json: cannot be read ("
+                + e.getMessage() + ")"));
           }
         }
       }

@@ -81,7 +81,7 @@ public final class CheckpointVerifier {
         return Verification.failed(f.name() + ": cannot read its size (" + e.getMessage() + ")");
       }
       if (size != f.bytes()) {
-        return Verification.failed(f.name() + " is " + size + " bytes, the manifest says "
+        return Verification.failed(f.name() + " is " + bytes(size) + ", the manifest says "
             + f.bytes() + " (truncated or damaged)");
       }
     }
@@ -99,6 +99,10 @@ public final class CheckpointVerifier {
       }
     }
     return Verification.VERIFIED;
+  }
+
+  private static String bytes(long n) {
+    return n == 1 ? "1 byte" : n + " bytes";
   }
 
   /** The manifest's own fields: format, step (also against the directory name), kimg. */

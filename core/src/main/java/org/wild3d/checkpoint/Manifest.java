@@ -86,7 +86,7 @@ public record Manifest(
       m = GSON.fromJson(json, Manifest.class);
     } catch (JsonParseException | IllegalArgumentException | IllegalStateException e) {
       throw new DataException("checkpoint manifest: expected JSON, found unreadable content ("
-          + source + "; " + firstLine(e.getMessage()) + ")", e);
+          + source + "; " + detail(e) + ")", e);
     }
     if (m == null || m.configHash() == null || m.architectureHash() == null) {
       throw new DataException(
@@ -100,11 +100,15 @@ public record Manifest(
         m.codeVersion, m.extra() == null ? Map.of() : m.extra(), m.files());
   }
 
-  private static String firstLine(String s) {
-    if (s == null) {
-      return "no detail";
+  /** The innermost cause's first line, without a Java exception class name in front. */
+  private static String detail(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
     }
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
+    String m = t.getMessage() == null ? "no detail" : t.getMessage();
+    int nl = m.indexOf('\n');
+    m = nl < 0 ? m : m.substring(0, nl);
+    return m.replaceFirst("^([\\w$]+\\.)+[\\w$]*(Exception|Error): ", "");
   }
 }

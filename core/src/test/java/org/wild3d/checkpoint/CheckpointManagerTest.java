@@ -323,8 +323,13 @@ class CheckpointManagerTest {
           .containsExactly(1L, 2L);
       assertThat(newest().dir()).as(text).isEqualTo(ckpt(2));
       assertThat(notes.toString()).as(text).startsWith("checkpoint " + ckpt(3)
-          + ": checkpoint manifest: expected ");
+          + ": checkpoint manifest: expected ").doesNotContain("Exception");
     }
+    notes.getBuffer().setLength(0);
+    Files.write(mf, new byte[] {(byte) 0xff, (byte) 0xfe, '{'});
+    assertThat(newest().dir()).isEqualTo(ckpt(2));
+    assertThat(notes.toString()).startsWith("checkpoint " + ckpt(3) + ": manifest.json: expected"
+        + " UTF-8 JSON, found bytes that are not UTF-8 text");
   }
 
   @Test

@@ -113,6 +113,6 @@ class ResumeVerificationTest {
     assertThat(io.err.toString()).startsWith("wild3d-train: run directory " + run
         + ": expected a checkpoint that verifies, found none of 2 in " + run.resolve("checkpoints")
         + ":\n  checkpoint " + run.resolve("checkpoints/step-000000004")
-        + ": variables.index is 1 bytes, the manifest says ");
+        + ": variables.index is 1 byte, the manifest says ");
   }
 }
