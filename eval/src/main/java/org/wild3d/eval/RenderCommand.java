@@ -36,7 +36,8 @@ import picocli.CommandLine.Spec;
  *   <li>{@code depth.png} and {@code opacity.png}: the same layout from the neural rendering;
  *       depth as grey {@code opacity·(far − d)/(far − near)} (white = near, black = far or
  *       empty) with near/far the range of depths seen where opacity > 0.5, written to {@code
- *       depth.json};
+ *       depth.json} with the layout, ψ and the checkpoint the pictures come from (directory,
+ *       step, verification);
  *   <li>{@code orbit-seedSSSS-classCC.gif} per scene: rings at several elevations and a loop over
  *       both poles ({@link SphereViews#orbit}).
  * </ul>
