@@ -24,6 +24,7 @@ import org.wild3d.camera.Camera;
 import org.wild3d.camera.CameraSampler;
 import org.wild3d.camera.Cameras;
 import org.wild3d.checkpoint.CheckpointManager;
+import org.wild3d.checkpoint.CheckpointRestore;
 import org.wild3d.checkpoint.Manifest;
 import org.wild3d.config.ConfigError;
 import org.wild3d.config.ConfigException;
@@ -216,18 +217,9 @@ public final class TrainLoop implements TrainJob {
     void loop() throws IOException {
       PrintWriter out = ctx.out();
       if (ctx.resumed()) {
-        CheckpointManager.Checkpoint c =
-            ckpts
-                .latest()
-                .orElseThrow(
-                    () ->
-                        new DataException(
-                            "resume: expected a complete checkpoint, found none ("
-                                + ckpts.list().size()
-                                + " in "
-                                + ctx.runDir().resolve("checkpoints")
-                                + "; start a new run instead of --resume)"));
-        CheckpointManager.restore(s, c, Configs.architectureHash(cfg));
+        CheckpointManager.Checkpoint c = CheckpointRestore.choose(ctx.runDir(), null, out,
+            "start a new run instead of --resume");
+        CheckpointRestore.restore(s, c, cfg, "the training graph (G, G_ema, D, optimisers)");
         step = c.manifest().step();
         kimg = c.manifest().kimg();
         tick = Integer.parseInt(c.manifest().extra().getOrDefault("tick", "0"));
@@ -487,7 +479,7 @@ public final class TrainLoop implements TrainJob {
       extra.put("data_index", Long.toString(position.index()));
       extra.put("tick", Integer.toString(tick));
       CheckpointManager.Checkpoint c =
-          ckpts.save(s, new Manifest(step, kimg, cfg.getSeed(), ctx.configHash(), Configs.architectureHash(cfg), Version.get(), extra));
+          ckpts.save(s, new Manifest(step, kimg, cfg.getSeed(), ctx.configHash(), Configs.architectureHash(cfg), Version.get(), extra), cfg);
       ctx.out().printf("checkpoint %s%n", c.dir());
       return c;
     }
