@@ -5,6 +5,8 @@ import static org.wild3d.reliability.Tool.INVERT;
 import static org.wild3d.reliability.Tool.TRAIN;
 
 import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -200,26 +202,94 @@ final class BadInputs {
     }, 2, "--force"));
   }
 
-  private static void checkpoints(List<BadInput> c) {
-    c.add(new BadInput("checkpoint", "manifest.json is not JSON (named with --checkpoint)", EVAL,
+  /** {@code wild3d-eval render} on a copy of the fixture run damaged by {@code damage}. */
+  private static BadInput checkpoint(String input, boolean named, CheckpointDamage damage,
+      int exit, String expect) {
+    return new BadInput("checkpoint", input + (named ? " (named with --checkpoint)" : ""), EVAL,
         (fx, dir) -> {
           Path run = fx.copyOfRun(dir.getFileName() + "-run");
           Path ck = Fixtures.newest(run);
-          Files.writeString(ck.resolve("manifest.json"), "{ step: ");
-          return List.of("mesh", "--run", run.toString(), "--checkpoint", ck.toString(),
-              "--seeds", "0", "--resolution", "16", "--out", dir.resolve("mesh").toString());
-        }, 4, "manifest.json"));
+          damage.apply(run, ck);
+          List<String> args = new ArrayList<>(List.of("render", "--run", run.toString()));
+          if (named) {
+            args.addAll(List.of("--checkpoint", ck.toString()));
+          }
+          args.addAll(List.of("--seeds", "0", "--classes", "0", "--views", "2", "--rings", "1",
+              "--frames", "2", "--out", dir.resolve("render").toString()));
+          return args;
+        }, exit, expect);
+  }
+
+  /** Damages checkpoint {@code ck} of run {@code run}. */
+  @FunctionalInterface
+  interface CheckpointDamage {
+    void apply(Path run, Path ck) throws Exception;
+  }
+
+  private static final String DATA = "variables.data-00000-of-00001";
+
+  private static void truncate(Path f) throws Exception {
+    byte[] b = Files.readAllBytes(f);
+    Files.write(f, Arrays.copyOf(b, b.length / 3));
+  }
+
+  private static void editManifest(Path ck, java.util.function.Consumer<JsonObject> edit)
+      throws Exception {
+    Path m = ck.resolve("manifest.json");
+    JsonObject o = JsonParser.parseString(Files.readString(m)).getAsJsonObject();
+    edit.accept(o);
+    Files.writeString(m, o.toString());
+  }
+
+  private static void checkpoints(List<BadInput> c) {
+    c.add(checkpoint("the newest checkpoint's variables cut to a third", false,
+        (run, ck) -> truncate(ck.resolve(DATA)), 0, "instead"));
+    c.add(checkpoint("its variables cut to a third", true,
+        (run, ck) -> truncate(ck.resolve(DATA)), 4, "truncated or damaged"));
+    c.add(checkpoint("one byte of its variables flipped (same size)", true, (run, ck) -> {
+      byte[] b = Files.readAllBytes(ck.resolve(DATA));
+      b[b.length / 2] ^= 1;
+      Files.write(ck.resolve(DATA), b);
+    }, 4, "CRC32C"));
+    c.add(checkpoint("manifest.json is not JSON", true,
+        (run, ck) -> Files.writeString(ck.resolve("manifest.json"), "{ step: "), 4,
+        "manifest.json"));
+    c.add(checkpoint("its manifest lists a file outside the checkpoint (../../x)", true,
+        (run, ck) -> editManifest(ck, o -> {
+          JsonObject f = new JsonObject();
+          f.addProperty("name", "../../x");
+          f.addProperty("bytes", 1);
+          f.addProperty("crc32c", "00000000");
+          o.getAsJsonArray("files").add(f);
+        }), 4, "../../x"));
+    c.add(checkpoint("its manifest's step differs from its directory's", true,
+        (run, ck) -> editManifest(ck, o -> o.addProperty("step", 7)), 4, "step 7"));
+    c.add(checkpoint("its variables replaced by a symbolic link to a copy outside", true,
+        (run, ck) -> {
+          Path outside = run.resolveSibling(run.getFileName() + "-outside.data");
+          Files.move(ck.resolve(DATA), outside);
+          Files.createSymbolicLink(ck.resolve(DATA), outside);
+        }, 4, "symbolic link"));
+    c.add(checkpoint("every checkpoint of the run damaged", false, (run, ck) -> {
+      for (Path k : Fixtures.checkpoints(run)) {
+        truncate(k.resolve(DATA));
+      }
+    }, 4, "none of"));
+    c.add(checkpoint("the run's config edited to another architecture", false,
+        (run, ck) -> {
+          Path r = run.resolve("config.resolved.pbtxt");
+          Files.writeString(r, Files.readString(r).replace("hidden_dim: 16", "hidden_dim: 32"));
+        }, 4, "model.decoder.hidden_dim: 16 in the checkpoint, 32 in the config"));
     c.add(new BadInput("checkpoint", "--checkpoint names a folder that is not one", EVAL,
         (fx, dir) -> List.of("mesh", "--run", fx.run.toString(), "--checkpoint", dir.toString(),
-            "--seeds", "0", "--resolution", "16", "--out", dir.resolve("mesh").toString()), 4, "checkpoint"));
-    c.add(new BadInput("checkpoint", "variables.index deleted", EVAL, (fx, dir) -> {
-      Path run = fx.copyOfRun(dir.getFileName() + "-run");
-      for (Path ck : Fixtures.checkpoints(run)) {
-        Files.delete(ck.resolve("variables.index"));
-      }
-      return List.of("mesh", "--run", run.toString(), "--seeds", "0", "--resolution", "16", "--out",
-          dir.resolve("mesh").toString());
-    }, 4, "checkpoint"));
+            "--seeds", "0", "--resolution", "16", "--out", dir.resolve("mesh").toString()), 4,
+        "checkpoint"));
+    c.add(new BadInput("checkpoint", "--resume past a truncated newest checkpoint", TRAIN,
+        (fx, dir) -> {
+          Path run = fx.copyOfRun(dir.getFileName() + "-run");
+          truncate(Fixtures.newest(run).resolve(DATA));
+          return List.of("--resume", run.toString());
+        }, 0, "instead"));
   }
 
   private static void runDirectories(List<BadInput> c) {
