@@ -159,7 +159,12 @@ public final class TrainLoop implements TrainJob {
     }
   }
 
-  private static void checkDataset(Dataset ds, Experiment cfg, int res) {
+  /**
+   * The dataset fits the model: same resolution, and no class beyond {@code model.num_classes}.
+   * When it has more classes, says which labels are used beyond the model's range and which of
+   * the dataset's declared classes have no images, so the fix is clear.
+   */
+  static void checkDataset(Dataset ds, Experiment cfg, int res) {
     if (ds.resolution() != res) {
       throw new DataException(
           String.format(
@@ -167,12 +172,43 @@ public final class TrainLoop implements TrainJob {
                   + " image resolution to the dataset's, or re-import the dataset at %d)",
               res, ds.resolution(), ds.location(), res));
     }
-    if (ds.numClasses() > cfg.getModel().getNumClasses()) {
+    int k = cfg.getModel().getNumClasses();
+    if (ds.numClasses() > k) {
+      int[] counts = ds.classCounts();
+      List<Integer> beyond = new ArrayList<>();
+      List<Integer> empty = new ArrayList<>();
+      int images = 0;
+      for (int c = 0; c < counts.length; c++) {
+        if (counts[c] == 0) {
+          empty.add(c);
+        } else if (c >= k) {
+          beyond.add(c);
+          images += counts[c];
+        }
+      }
+      String range = k == 1 ? "0" : "0-" + (k - 1);
+      StringBuilder why = new StringBuilder();
+      if (!beyond.isEmpty()) {
+        why.append("labels used beyond the model's classes ").append(range).append(": ")
+            .append(Dataset.ranges(beyond)).append(" (").append(images)
+            .append(images == 1 ? " image)" : " images)");
+      }
+      if (!empty.isEmpty()) {
+        why.append(why.length() > 0 ? "; " : "").append("classes declared in")
+            .append(" wild3d.class_names without images: ").append(Dataset.ranges(empty));
+      }
+      String fix = empty.isEmpty()
+          ? "set model.num_classes to " + ds.numClasses()
+          : beyond.isEmpty()
+              ? "shorten wild3d.class_names of dataset.json to the classes used, or set"
+                  + " model.num_classes to " + ds.numClasses()
+              : "relabel or remove those images and shorten wild3d.class_names of dataset.json,"
+                  + " or set model.num_classes to " + ds.numClasses()
+                  + " if the dataset really has that many classes";
       throw new DataException(
           String.format(
-              "dataset classes: expected at most model.num_classes = %d, found %d (%s; set"
-                  + " model.num_classes to %d)",
-              cfg.getModel().getNumClasses(), ds.numClasses(), ds.location(), ds.numClasses()));
+              "dataset classes: expected at most model.num_classes = %d, found %d (%s; %s; %s)",
+              k, ds.numClasses(), ds.location(), why, fix));
     }
   }
 
