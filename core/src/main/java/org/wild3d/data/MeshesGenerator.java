@@ -19,6 +19,7 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.wild3d.DataException;
 import org.wild3d.config.CameraPrior;
+import org.wild3d.log.Progress;
 import org.wild3d.synth.Mesh;
 import org.wild3d.synth.MeshFiles;
 import org.wild3d.synth.MeshRenderer;
@@ -124,7 +125,7 @@ public final class MeshesGenerator {
     double fov = camera.getFovDegrees();
     RenderOptions base = RenderOptions.defaults().withSupersample(ShapesGenerator.SUPERSAMPLE);
     int n = scan.meshes().size();
-    Progress progress = new Progress(out, "meshes", (long) n * viewsPerMesh);
+    Progress progress = new Progress(out, "meshes", (long) n * viewsPerMesh, Progress.Unit.IMAGES);
     List<String> failures = Collections.synchronizedList(new ArrayList<>());
     ConcurrentHashMap<Integer, Boolean> ok = new ConcurrentHashMap<>();
     // Renders are kept (PNG-encoded) in memory until every mesh has loaded, so that meshes that
@@ -142,7 +143,7 @@ public final class MeshesGenerator {
           mesh = MeshFiles.load(scan.root().resolve(src.relativePath()), warnings);
         } catch (DataException e) {
           failures.add(src.relativePath() + ": " + e.getMessage());
-          progress.step(viewsPerMesh);
+          progress.add(viewsPerMesh);
           return;
         }
         warnings.forEach(w -> failures.add("(warning) " + w));
@@ -167,7 +168,7 @@ public final class MeshesGenerator {
           Rendering r = MeshRenderer.render(placed, cam, fov, resolution, resolution, opts);
           images[v] = org.wild3d.image.Images.encodePng(r.image());
           cams[v] = new TrueView(-1, cam, fov);
-          progress.step(1);
+          progress.add(1);
         }
         objects.set(m, object);
         pngs.set(m, images);

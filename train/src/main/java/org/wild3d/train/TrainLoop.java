@@ -36,6 +36,7 @@ import org.wild3d.data.BatchReader;
 import org.wild3d.data.Dataset;
 import org.wild3d.data.Datasets;
 import org.wild3d.log.EventLog;
+import org.wild3d.log.Progress;
 import org.wild3d.metrics.MetricJobs;
 import org.wild3d.metrics.MetricRegistry;
 import org.wild3d.metrics.MetricResult;
@@ -242,11 +243,11 @@ public final class TrainLoop implements TrainJob {
       double totalKimg = t.getTotalKimg();
       double tickKimg = t.getKimgPerTick();
       double nextTick = (tick + 1) * tickKimg;
-      progress = new Progress(out, "train", totalKimg, "kimg", kimg);
+      double maxSeconds = t.getMaxMinutes() * 60;
+      progress = new Progress(out, "train", totalKimg, Progress.Unit.KIMG, kimg).timeCap(maxSeconds);
       if (!ctx.resumed()) {
         measure("initialisation (step 0)");
       }
-      double maxSeconds = t.getMaxMinutes() * 60;
       Map<String, Double> sums = new LinkedHashMap<>();
       Map<String, Integer> counts = new LinkedHashMap<>();
       try (BatchReader reader =

@@ -76,6 +76,24 @@ class TrainLoopTest {
   }
 
   @Test
+  void theEtaHonoursTheTimeCapAndSaysSo() throws Exception {
+    // 100 kimg would take hours; train.max_minutes ends the run after 6 s (the first step, with
+    // TF's graph optimisation, takes a few of them).
+    TinyTraining.Io io = new TinyTraining.Io();
+    int code = train(io, args(dir.resolve("runs"), TinyTraining.overrides(dir.resolve("cache"),
+        "train { total_kimg: 100 max_minutes: 0.1 }")));
+    assertThat(code).as(io.err.toString()).isZero();
+    List<String> lines = io.out.toString().lines().filter(l -> l.startsWith("train ")).toList();
+    assertThat(lines).as(io.out.toString()).isNotEmpty();
+    for (String l : lines) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("ETA (\\d+)s \\(time cap\\)").matcher(l);
+      assertThat(m.find()).as(l).isTrue();
+      assertThat(Integer.parseInt(m.group(1))).as(l).isBetween(0, 6);
+    }
+    assertThat(io.out.toString()).contains("stopped at the time limit (train.max_minutes = 0.1)");
+  }
+
+  @Test
   void computesTrainMetricsAtStepZeroAndAtEverySnapshotWithProvenance() throws Exception {
     Path runs = dir.resolve("runs");
     TinyTraining.Io io = new TinyTraining.Io();
