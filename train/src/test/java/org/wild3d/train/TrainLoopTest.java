@@ -76,6 +76,19 @@ class TrainLoopTest {
   }
 
   @Test
+  void theFirstTickEndsWithACheckpointSoARunThatDiesEarlyCanResume() throws Exception {
+    // Snapshots every 3 ticks (steps 6, 12, ...); the first tick (step 2) is saved as well.
+    Path runs = dir.resolve("runs");
+    TinyTraining.Io io = new TinyTraining.Io();
+    int code = train(io, args(runs, TinyTraining.overrides(dir.resolve("cache"),
+        "train { total_kimg: 0.032 snapshot_ticks: 3 }")));
+    assertThat(code).as(io.err.toString()).isZero();
+    Path run = CheckpointValues.onlyRun(runs);
+    assertThat(new CheckpointManager(run.resolve("checkpoints"), 5).list())
+        .extracting(c -> c.manifest().step()).containsExactly(2L, 6L, 8L);
+  }
+
+  @Test
   void theEtaHonoursTheTimeCapAndSaysSo() throws Exception {
     // 100 kimg would take hours; train.max_minutes ends the run after 6 s (the first step, with
     // TF's graph optimisation, takes a few of them).
@@ -137,6 +150,54 @@ class TrainLoopTest {
         .flatMap(e -> e.getSummary().getValueList().stream()).map(v -> v.getTag()).distinct()
         .toList();
     assertThat(tags).contains("Metrics/fid24_cls", "Metrics/acc24_cls");
+  }
+
+  @Test
+  void aSignalDuringTheMetricsSkipsThemAndStopsWithTheSnapshotJustWritten() throws Exception {
+    // The stop control, once the first step has run; a SIGTERM request as soon as the metrics of
+    // the first snapshot (step 2) start generating images.
+    java.util.concurrent.atomic.AtomicReference<GracefulStop> stop =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicInteger armedAt = new java.util.concurrent.atomic.AtomicInteger(-1);
+    StringBuilder text = new StringBuilder();
+    java.io.Writer watching = new java.io.Writer() {
+      @Override
+      public void write(char[] c, int off, int len) {
+        text.append(c, off, len);
+        if (armedAt.get() >= 0 && text.indexOf("generated images", armedAt.get()) >= 0
+            && !stop.get().requested()) {
+          stop.get().request(GracefulStop.Sig.TERM);
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    TinyTraining.Io io = new TinyTraining.Io();
+    CommandLine cl = Main.commandLine(new TrainLoop((step, s) -> {
+      if (stop.compareAndSet(null, s)) {
+        armedAt.set(text.length());
+      }
+    }));
+    cl.setOut(new java.io.PrintWriter(watching, true));
+    cl.setErr(io.errW);
+    int code = cl.execute(args(dir.resolve("runs"), TinyTraining.overrides(dir.resolve("cache"),
+        "train { total_kimg: 0.016 metrics: \"fid24_cls\" }"
+            + " eval { classifier_steps: 10 batch_size: 8 }")));
+    assertThat(code).as(io.err.toString()).isEqualTo(5);
+    Path run = CheckpointValues.onlyRun(dir.resolve("runs"));
+    assertThat(text.toString()).contains("metrics at step 2 skipped: SIGTERM received\n")
+        .doesNotContain("step 3");
+    assertThat(io.err.toString()).endsWith("wild3d-train: stopped by SIGTERM at step 2 (0.008"
+        + " kimg): checkpoint " + run.resolve("checkpoints").resolve("step-000000002")
+        + " written; continue with: wild3d-train --resume " + run + "\n");
+    assertThat(new CheckpointManager(run.resolve("checkpoints"), 5).list())
+        .extracting(c -> c.manifest().step()).containsExactly(2L);
+    // Only step 0's metric was recorded.
+    assertThat(Files.readAllLines(run.resolve("metrics.jsonl"))).hasSize(1);
   }
 
   @Test
