@@ -152,14 +152,11 @@ class TrainLoopTest {
     assertThat(tags).contains("Metrics/fid24_cls", "Metrics/acc24_cls");
   }
 
-  @Test
-  void aSignalDuringTheMetricsSkipsThemAndStopsWithTheSnapshotJustWritten() throws Exception {
-    // The stop control, once the first step has run; a SIGTERM request as soon as the metrics of
-    // the first snapshot (step 2) start generating images.
+  /** Runs until total_kimg with train.metrics; a SIGTERM request once the metrics of step 2 start. */
+  private int stopDuringMetricsOfStepTwo(String totalKimg, StringBuilder text, TinyTraining.Io io) {
     java.util.concurrent.atomic.AtomicReference<GracefulStop> stop =
         new java.util.concurrent.atomic.AtomicReference<>();
     java.util.concurrent.atomic.AtomicInteger armedAt = new java.util.concurrent.atomic.AtomicInteger(-1);
-    StringBuilder text = new StringBuilder();
     java.io.Writer watching = new java.io.Writer() {
       @Override
       public void write(char[] c, int off, int len) {
@@ -176,17 +173,23 @@ class TrainLoopTest {
       @Override
       public void close() {}
     };
-    TinyTraining.Io io = new TinyTraining.Io();
     CommandLine cl = Main.commandLine(new TrainLoop((step, s) -> {
-      if (stop.compareAndSet(null, s)) {
+      if (stop.compareAndSet(null, s)) { // after the first step, so past the step-0 metrics
         armedAt.set(text.length());
       }
     }));
     cl.setOut(new java.io.PrintWriter(watching, true));
     cl.setErr(io.errW);
-    int code = cl.execute(args(dir.resolve("runs"), TinyTraining.overrides(dir.resolve("cache"),
-        "train { total_kimg: 0.016 metrics: \"fid24_cls\" }"
+    return cl.execute(args(dir.resolve("runs"), TinyTraining.overrides(dir.resolve("cache"),
+        "train { total_kimg: " + totalKimg + " metrics: \"fid24_cls\" }"
             + " eval { classifier_steps: 10 batch_size: 8 }")));
+  }
+
+  @Test
+  void aSignalDuringTheMetricsSkipsThemAndStopsWithTheSnapshotJustWritten() throws Exception {
+    StringBuilder text = new StringBuilder();
+    TinyTraining.Io io = new TinyTraining.Io();
+    int code = stopDuringMetricsOfStepTwo("0.016", text, io);
     assertThat(code).as(io.err.toString()).isEqualTo(5);
     Path run = CheckpointValues.onlyRun(dir.resolve("runs"));
     assertThat(text.toString()).contains("metrics at step 2 skipped: SIGTERM received\n")
@@ -198,6 +201,21 @@ class TrainLoopTest {
         .extracting(c -> c.manifest().step()).containsExactly(2L);
     // Only step 0's metric was recorded.
     assertThat(Files.readAllLines(run.resolve("metrics.jsonl"))).hasSize(1);
+  }
+
+  @Test
+  void aSignalDuringTheFinalMetricsOfACompleteRunSkipsThemAndExitsZero() throws Exception {
+    StringBuilder text = new StringBuilder();
+    TinyTraining.Io io = new TinyTraining.Io();
+    int code = stopDuringMetricsOfStepTwo("0.008", text, io);
+    assertThat(code).as(io.err.toString()).isZero();
+    Path run = CheckpointValues.onlyRun(dir.resolve("runs"));
+    assertThat(text.toString()).contains("metrics at step 2 skipped: SIGTERM received\n");
+    assertThat(io.err.toString()).endsWith("wild3d-train: SIGTERM during the final metrics: they"
+        + " were skipped; the run is complete (" + run.resolve("checkpoints").resolve(
+            "step-000000002") + "; compute them with wild3d-eval metrics --run " + run + ")\n");
+    assertThat(new CheckpointManager(run.resolve("checkpoints"), 5).list())
+        .extracting(c -> c.manifest().step()).containsExactly(2L);
   }
 
   @Test
