@@ -23,6 +23,7 @@ import org.wild3d.TextFiles;
 import org.wild3d.image.Images;
 import org.wild3d.image.Resize;
 import org.wild3d.image.RgbImage;
+import org.wild3d.log.Progress;
 
 /**
  * Imports an image-folder tree {@code root/<class>/**.<jpg|jpeg|png|bmp|gif>} (ImageNet's
@@ -132,7 +133,7 @@ public final class ImageFolderImporter {
       }
     }
 
-    Progress progress = new Progress(out, "import", items.size());
+    Progress progress = new Progress(out, "import", items.size(), Progress.Unit.IMAGES);
     List<String> skipped = new ArrayList<>(problems);
     int written = 0;
     ForkJoinPool pool = new ForkJoinPool(o.threads());
@@ -161,7 +162,7 @@ public final class ImageFolderImporter {
             results[i] = o.source().relativize(it.file()) + ": cannot decode (the decoder failed"
                 + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")" + skip;
           }
-          progress.step(1);
+          progress.add(1);
         })).get();
         for (int i = 0; i < chunk.size(); i++) {
           if (results[i] instanceof byte[] png) {

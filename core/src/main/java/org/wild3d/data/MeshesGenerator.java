@@ -21,6 +21,7 @@ import org.wild3d.DataException;
 import org.wild3d.PathRule;
 import org.wild3d.TextFiles;
 import org.wild3d.config.CameraPrior;
+import org.wild3d.log.Progress;
 import org.wild3d.synth.Mesh;
 import org.wild3d.synth.MeshFiles;
 import org.wild3d.synth.MeshRenderer;
@@ -147,7 +148,7 @@ public final class MeshesGenerator {
     double fov = camera.getFovDegrees();
     RenderOptions base = RenderOptions.defaults().withSupersample(ShapesGenerator.SUPERSAMPLE);
     int n = scan.meshes().size();
-    Progress progress = new Progress(out, "meshes", (long) n * viewsPerMesh);
+    Progress progress = new Progress(out, "meshes", (long) n * viewsPerMesh, Progress.Unit.IMAGES);
     List<String> failures = Collections.synchronizedList(new ArrayList<>());
     ConcurrentHashMap<Integer, Boolean> ok = new ConcurrentHashMap<>();
     // Renders are kept (PNG-encoded) in memory until every mesh has loaded, so that meshes that
@@ -165,7 +166,7 @@ public final class MeshesGenerator {
           mesh = MeshFiles.load(scan.root().resolve(src.relativePath()), scan.root(), warnings);
         } catch (DataException e) {
           failures.add(src.relativePath() + ": " + e.getMessage());
-          progress.step(viewsPerMesh);
+          progress.add(viewsPerMesh);
           return;
         }
         warnings.forEach(w -> failures.add("(warning) " + w));
@@ -190,7 +191,7 @@ public final class MeshesGenerator {
           Rendering r = MeshRenderer.render(placed, cam, fov, resolution, resolution, opts);
           images[v] = org.wild3d.image.Images.encodePng(r.image());
           cams[v] = new TrueView(-1, cam, fov);
-          progress.step(1);
+          progress.add(1);
         }
         objects.set(m, object);
         pngs.set(m, images);

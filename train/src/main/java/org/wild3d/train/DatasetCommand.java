@@ -155,7 +155,8 @@ public final class DatasetCommand implements Callable<Integer> {
         List<String> problems = ds.check();
         if (!problems.isEmpty()) {
           PrintWriter err = spec.commandLine().getErr();
-          err.printf("error: dataset %s: %d images do not decode:%n", path, problems.size());
+          err.printf("%s: dataset %s: %d images do not decode:%n", spec.root().name(), path,
+              problems.size());
           problems.forEach(p -> err.println("  " + p));
           err.flush();
           return Wild3dException.EXIT_DATA;

@@ -77,7 +77,9 @@ class DatasetCommandTest {
     Path victim = tmp.resolve("d/00000/img00000001.png");
     Files.write(victim, Arrays.copyOf(Files.readAllBytes(victim), 40));
     assertThat(run("check", tmp.resolve("d").toString())).isEqualTo(4);
-    assertThat(err.toString()).contains("00000/img00000001.png: corrupt or truncated image");
+    assertThat(err.toString()).contains("00000/img00000001.png: corrupt or truncated image")
+        .contains("dataset: dataset " + tmp.resolve("d") + ": 1 images do not decode:\n")
+        .doesNotContain("error:");
     Files.delete(victim);
     assertThat(run("info", tmp.resolve("d").toString())).isEqualTo(4);
     assertThat(err.toString()).contains("00000/img00000001.png: missing file");
