@@ -16,7 +16,24 @@ import java.util.List;
  * @param exit the exit code that must come out
  * @param expect a fragment the message (standard error, or output for exit 0) must contain
  */
-record BadInput(String kind, String input, Tool tool, Setup setup, int exit, String expect) {
+record BadInput(String kind, String input, Tool tool, Setup setup, int exit, String expect,
+    Launcher launcher) {
+  /** A case run in this JVM through the executable's command line. */
+  BadInput(String kind, String input, Tool tool, Setup setup, int exit, String expect) {
+    this(kind, input, tool, setup, exit, expect, null);
+  }
+
+  /** Runs the case some other way than in this JVM (e.g. a training process sent a signal). */
+  @FunctionalInterface
+  interface Launcher {
+    Tool.Outcome run(List<String> args, Path dir) throws Exception;
+  }
+
+  /** What comes out of the case. */
+  Tool.Outcome run(List<String> args, Path dir) throws Exception {
+    return launcher == null ? tool.run(args) : launcher.run(args, dir);
+  }
+
   /** Makes a case's input under {@code dir} (empty, the case's own) and returns the arguments. */
   @FunctionalInterface
   interface Setup {

@@ -28,11 +28,13 @@ final class BadInputs {
     configs(c);
     overrides(c);
     datasets(c);
+    hostileDatasets(c);
     zips(c);
     images(c);
     checkpoints(c);
     runDirectories(c);
     evalInputs(c);
+    Signals.all(c);
     return c;
   }
 
@@ -162,7 +164,103 @@ final class BadInputs {
     }, 4, "expected resolution 16x16"));
   }
 
+  /** The same dataset check on a folder whose one label is {@code path} (a valid PNG outside). */
+  private static BadInput escaping(String input, String labelPath, String expect) {
+    return new BadInput("dataset", input, TRAIN, (fx, dir) -> {
+      Path ds = dir.resolve("ds");
+      Files.write(dir.resolve("outside.png"), Fixtures.png(Fixtures.RES, Fixtures.RES,
+          BufferedImage.TYPE_INT_RGB, 9));
+      String p = labelPath.replace("OUTSIDE", dir.resolve("outside.png").toString());
+      Fixtures.writeDataset(ds, labels(p, 0), Map.of());
+      return List.of("dataset", "check", ds.toString());
+    }, 4, expect);
+  }
+
+  private static void hostileDatasets(List<BadInput> c) {
+    c.add(escaping("a label path leading out of the folder (to a valid PNG)", "../outside.png",
+        "../outside.png"));
+    c.add(escaping("an absolute label path (to a valid PNG)", "OUTSIDE", "outside.png"));
+    c.add(escaping("/etc/passwd as a label path", "../../../../../../etc/passwd", "etc/passwd"));
+    c.add(new BadInput("dataset", "a symbolic link leading out of the folder (to a valid PNG)",
+        TRAIN, (fx, dir) -> {
+          Path ds = dir.resolve("ds");
+          Fixtures.writeDataset(ds, labels("img/link.png", 1), Map.of());
+          Path outside = dir.resolve("outside.png");
+          Files.write(outside, Fixtures.png(Fixtures.RES, Fixtures.RES, BufferedImage.TYPE_INT_RGB, 9));
+          Files.delete(ds.resolve("img/link.png"));
+          Files.createSymbolicLink(ds.resolve("img/link.png"), outside);
+          return List.of("dataset", "check", ds.toString());
+        }, 4, "img/link.png"));
+    c.add(new BadInput("dataset", "one label 99 in a 2-class dataset without class names", TRAIN,
+        (fx, dir) -> {
+          Path ds = dir.resolve("ds");
+          Fixtures.writeDataset(ds, labels("img/0099.png", 99), Map.of(), false);
+          return List.of("dataset", "check", ds.toString());
+        }, 4, "99"));
+    c.add(new BadInput("dataset", "grayscale, RGBA and 16-bit PNGs among RGB ones", TRAIN,
+        (fx, dir) -> {
+          Path ds = dir.resolve("ds");
+          Fixtures.writeDataset(ds, Fixtures.goodLabels(), Map.of(
+              "img/0001.png", Fixtures.png(16, 16, BufferedImage.TYPE_BYTE_GRAY, 1),
+              "img/0002.png", Fixtures.png(16, 16, BufferedImage.TYPE_INT_ARGB, 2),
+              "img/0003.png", Fixtures.png(16, 16, BufferedImage.TYPE_USHORT_GRAY, 3)));
+          return List.of("dataset", "check", ds.toString());
+        }, 0, "converted to RGB on read"));
+    c.add(new BadInput("dataset", "labels beyond model.num_classes", TRAIN, (fx, dir) -> {
+      Path ds = dir.resolve("ds");
+      JsonArray l = new JsonArray();
+      for (int i = 0; i < 8; i++) {
+        JsonArray pair = new JsonArray();
+        pair.add(String.format("img/%04d.png", i));
+        pair.add(i % 4);
+        l.add(pair);
+      }
+      Fixtures.writeDataset(ds, l, Map.of(), false);
+      return List.of("--config", fx.config.toString(), "--out", dir.resolve("runs").toString(),
+          "--override", "data { path: \"" + ds + "\" }");
+    }, 4, "num_classes"));
+    c.add(new BadInput("dataset", "import --strict of a tree with four bad files", TRAIN,
+        (fx, dir) -> {
+          Path src = dir.resolve("photos");
+          for (String k : List.of("cat", "dog")) {
+            Files.createDirectories(src.resolve(k));
+            for (int i = 0; i < 3; i++) {
+              Files.write(src.resolve(k).resolve(i + ".png"),
+                  Fixtures.png(40, 30, BufferedImage.TYPE_INT_RGB, i));
+            }
+          }
+          Files.writeString(src.resolve("cat/bad1.jpg"), "not a jpeg");
+          Files.writeString(src.resolve("cat/bad2.png"), "not a png");
+          Files.write(src.resolve("dog/bad3.png"), Arrays.copyOf(
+              Fixtures.png(40, 30, BufferedImage.TYPE_INT_RGB, 7), 50));
+          Files.writeString(src.resolve("dog/bad4.jpeg"), "");
+          return List.of("dataset", "import", src.toString(), dir.resolve("out").toString(),
+              "--resolution", "16", "--strict");
+        }, 4, "4 problems"));
+  }
+
   private static void zips(List<BadInput> c) {
+    c.add(new BadInput("ZIP", "an entry named ../evil.png (zip-slip) listed in labels", TRAIN,
+        (fx, dir) -> {
+          Path zip = dir.resolve("ds.zip");
+          List<Map.Entry<String, byte[]>> e = new ArrayList<>(Fixtures.entriesOf(fx.dataset));
+          e.removeIf(x -> x.getKey().equals("dataset.json"));
+          e.add(Map.entry("../evil.png", Fixtures.png(16, 16, BufferedImage.TYPE_INT_RGB, 5)));
+          JsonArray l = labels("../evil.png", 0);
+          e.add(Map.entry("dataset.json", ("{\"labels\": " + l + "}").getBytes(StandardCharsets.UTF_8)));
+          Fixtures.writeZip(zip, e);
+          return List.of("dataset", "info", zip.toString());
+        }, 4, "../evil.png"));
+    c.add(new BadInput("ZIP", "an absolute entry /evil.png listed in labels", TRAIN, (fx, dir) -> {
+      Path zip = dir.resolve("ds.zip");
+      List<Map.Entry<String, byte[]>> e = new ArrayList<>(Fixtures.entriesOf(fx.dataset));
+      e.removeIf(x -> x.getKey().equals("dataset.json"));
+      e.add(Map.entry("/evil.png", Fixtures.png(16, 16, BufferedImage.TYPE_INT_RGB, 5)));
+      e.add(Map.entry("dataset.json", ("{\"labels\": " + labels("/evil.png", 0) + "}")
+          .getBytes(StandardCharsets.UTF_8)));
+      Fixtures.writeZip(zip, e);
+      return List.of("dataset", "info", zip.toString());
+    }, 4, "/evil.png"));
     c.add(new BadInput("ZIP", "a truncated ZIP file", TRAIN, (fx, dir) -> {
       Path zip = dir.resolve("ds.zip");
       Fixtures.writeZip(zip, Fixtures.entriesOf(fx.dataset));

@@ -82,6 +82,12 @@ final class Fixtures {
    * files (path → bytes) on top.
    */
   static void writeDataset(Path dir, JsonArray labels, Map<String, byte[]> extra) throws IOException {
+    writeDataset(dir, labels, extra, true);
+  }
+
+  /** {@link #writeDataset(Path, JsonArray, Map)}, with or without {@code wild3d.class_names}. */
+  static void writeDataset(Path dir, JsonArray labels, Map<String, byte[]> extra,
+      boolean classNames) throws IOException {
     Files.createDirectories(dir);
     for (int i = 0; i < labels.size(); i++) {
       String p = labels.get(i).getAsJsonArray().get(0).getAsString();
@@ -98,7 +104,9 @@ final class Fixtures {
     names.add("a");
     names.add("b");
     extras.add("class_names", names);
-    root.add("wild3d", extras);
+    if (classNames) {
+      root.add("wild3d", extras);
+    }
     Files.writeString(dir.resolve("dataset.json"), root.toString());
     for (var e : extra.entrySet()) {
       Path f = dir.resolve(e.getKey());
