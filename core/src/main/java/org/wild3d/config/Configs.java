@@ -164,6 +164,11 @@ public final class Configs {
    * @throws DataException (exit 4) naming the file when it is missing or does not parse
    */
   public static Experiment readResolved(Path runDir) {
+    if (!Files.isDirectory(runDir)) {
+      throw new DataException("run directory: expected a directory written by wild3d-train, found "
+          + (Files.exists(runDir) ? "a file" : "nothing") + " at " + runDir
+          + " (pass --run runs/NNNNN-name)");
+    }
     Path file = runDir.resolve(RESOLVED_FILE);
     String text;
     try {

@@ -110,10 +110,6 @@ public final class GeneratorExporter {
   public static Exported export(Path runDir, Path checkpointDir, Path out, Options options,
       PrintWriter notes) {
     long t0 = System.nanoTime();
-    if (!Files.isDirectory(runDir)) {
-      throw new DataException("run directory: expected a directory written by wild3d-train, found"
-          + " nothing at " + runDir + " (pass --run runs/NNNNN-name)");
-    }
     Experiment cfg = Configs.readResolved(runDir);
     Checkpoint ckpt = CheckpointRestore.choose(runDir, checkpointDir, notes);
     CheckpointRestore.checkArchitecture(ckpt, cfg);

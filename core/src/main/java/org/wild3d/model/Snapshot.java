@@ -194,10 +194,6 @@ public final class Snapshot implements ImageGenerator, AutoCloseable {
    */
   public static Snapshot open(Path runDir, Path checkpointDir, int intraThreads,
       PrintWriter notes) {
-    if (!Files.isDirectory(runDir)) {
-      throw new DataException("run directory: expected a directory written by wild3d-train, found"
-          + " nothing at " + runDir + " (pass --run runs/NNNNN-name)");
-    }
     Experiment cfg = Configs.readResolved(runDir);
     Checkpoint c = CheckpointRestore.choose(runDir, checkpointDir, notes);
     CheckpointRestore.checkArchitecture(c, cfg); // before building a graph for nothing
