@@ -20,8 +20,21 @@ public final class Cli {
     return cl;
   }
 
+  /**
+   * Runs {@code cl} on {@code args} and returns its exit code. Picocli hands only {@link
+   * Exception}s to {@link ExitCodes}; an {@link Error} (out of memory, say) is reported here in
+   * the same form (exit 1, a message in words) instead of as the JVM's raw stack trace.
+   */
+  public static int execute(CommandLine cl, String... args) {
+    try {
+      return cl.execute(args);
+    } catch (Error e) {
+      return new ExitCodes().report(e, cl, cl.getParseResult());
+    }
+  }
+
   /** Runs {@code cl} on {@code args} and exits the JVM with its exit code. */
   public static void exit(CommandLine cl, String... args) {
-    System.exit(cl.execute(args));
+    System.exit(execute(cl, args));
   }
 }

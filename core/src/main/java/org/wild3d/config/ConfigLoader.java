@@ -8,7 +8,6 @@ import com.google.protobuf.TextFormat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,6 +19,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.wild3d.TextFiles;
 
 /**
  * Loads {@link Experiment} configs from protobuf text format, strictly: unknown fields, syntax
@@ -47,14 +47,15 @@ public final class ConfigLoader {
   public static LoadedConfig load(Path file, List<String> overrides) {
     String text;
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+      text = TextFiles.readUtf8(file);
     } catch (NoSuchFileException e) {
       throw new ConfigException(new ConfigError("",
           "expected a config file, found nothing at " + file
               + " (check the path; shipped configs are in configs/*.pbtxt)").at(file.toString(), 0));
     } catch (IOException e) {
       throw new ConfigException(new ConfigError("",
-          "expected a readable UTF-8 text file, found " + e).at(file.toString(), 0));
+          "expected a readable UTF-8 text file, found " + TextFiles.reason(e))
+          .at(file.toString(), 0));
     }
     return loadText(file.toString(), text, overrides);
   }

@@ -16,6 +16,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import org.wild3d.DataException;
+import org.wild3d.TextFiles;
 import org.wild3d.Version;
 
 /**
@@ -163,16 +164,21 @@ public final class Configs {
    * @throws DataException (exit 4) naming the file when it is missing or does not parse
    */
   public static Experiment readResolved(Path runDir) {
+    if (!Files.isDirectory(runDir)) {
+      throw new DataException("run directory: expected a directory written by wild3d-train, found "
+          + (Files.exists(runDir) ? "a file" : "nothing") + " at " + runDir
+          + " (pass --run runs/NNNNN-name)");
+    }
     Path file = runDir.resolve(RESOLVED_FILE);
     String text;
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+      text = TextFiles.readUtf8(file);
     } catch (NoSuchFileException e) {
       throw new DataException("run directory " + runDir + ": expected " + RESOLVED_FILE
           + ", found no such file at " + file
           + " (pass a directory written by wild3d-train, e.g. runs/00000-shapes-tiny)");
     } catch (IOException e) {
-      throw new DataException("cannot read " + file + ": " + e.getMessage(), e);
+      throw new DataException("cannot read " + file + ": " + TextFiles.reason(e), e);
     }
     try {
       return ConfigLoader.parse(file.toString(), text);
@@ -192,10 +198,10 @@ public final class Configs {
     readResolved(runDir);
     Path file = runDir.resolve(INPUT_FILE);
     try {
-      Experiment.Builder b = ConfigLoader.parse(file.toString(),
-          Files.readString(file, StandardCharsets.UTF_8)).toBuilder();
+      Experiment.Builder b = ConfigLoader.parse(file.toString(), TextFiles.readUtf8(file))
+          .toBuilder();
       Path resolved = runDir.resolve(RESOLVED_FILE);
-      for (String line : Files.readAllLines(resolved, StandardCharsets.UTF_8)) {
+      for (String line : TextFiles.readUtf8(resolved).lines().toList()) {
         if (!line.startsWith("#")) {
           break;
         }
@@ -210,7 +216,7 @@ public final class Configs {
       throw new DataException("run directory " + runDir + ": expected " + INPUT_FILE
           + ", found no such file at " + file + " (the run directory is incomplete)");
     } catch (IOException e) {
-      throw new DataException("cannot read " + file + ": " + e.getMessage(), e);
+      throw new DataException("cannot read " + file + ": " + TextFiles.reason(e), e);
     } catch (ConfigException e) {
       throw new DataException(file + ": the run's recorded config does not parse with this "
           + "version of wild3d:\n" + e.getMessage(), e);

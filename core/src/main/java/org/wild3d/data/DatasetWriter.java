@@ -22,6 +22,7 @@ import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.wild3d.DataException;
+import org.wild3d.TextFiles;
 import org.wild3d.image.Images;
 import org.wild3d.image.RgbImage;
 
@@ -76,7 +77,7 @@ public final class DatasetWriter implements AutoCloseable {
     try {
       return new DatasetWriter(dest, resolution, classNames);
     } catch (IOException e) {
-      throw new DataException(dest + ": cannot create dataset (" + e + ")", e);
+      throw new DataException(dest + ": cannot create dataset (" + TextFiles.reason(e) + ")", e);
     }
   }
 
@@ -226,7 +227,7 @@ public final class DatasetWriter implements AutoCloseable {
         Files.move(temp, dest);
       }
     } catch (IOException e) {
-      throw new DataException(dest + ": cannot finish dataset (" + e + ")", e);
+      throw new DataException(dest + ": cannot finish dataset (" + TextFiles.reason(e) + ")", e);
     }
     committed = true;
     return dest;

@@ -9,6 +9,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import org.wild3d.DataException;
+import org.wild3d.TextFiles;
 import org.wild3d.config.CameraPrior;
 import org.wild3d.config.Data;
 import org.wild3d.config.MeshDataset;
@@ -135,8 +136,8 @@ public final class Datasets {
       }
       // Another process finished the same dataset first; use that one.
     } catch (java.io.IOException e) {
-      throw new DataException(dest.getParent() + ": cannot create the dataset cache (" + e
-          + "; set data.cache_dir to a writable folder)", e);
+      throw new DataException(dest.getParent() + ": cannot create the dataset cache ("
+          + TextFiles.reason(e) + "; set data.cache_dir to a writable folder)", e);
     }
   }
 

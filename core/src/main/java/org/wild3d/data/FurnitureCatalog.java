@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.wild3d.DataException;
+import org.wild3d.TextFiles;
 
 /**
  * Turns Sweet Home 3D furniture catalogues ({@code .sh3f}: a ZIP with
@@ -94,7 +95,7 @@ public final class FurnitureCatalog {
           s.filter(p -> p.toString().toLowerCase(Locale.ROOT).endsWith(".sh3f")).sorted()
               .forEach(files::add);
         } catch (IOException e) {
-          throw new DataException(c + ": cannot list catalogues (" + e + ")", e);
+          throw new DataException(c + ": cannot list catalogues (" + TextFiles.reason(e) + ")", e);
         }
       } else if (Files.isRegularFile(c)) {
         files.add(c);
@@ -156,7 +157,8 @@ public final class FurnitureCatalog {
       Files.move(temp, root);
     } catch (IOException e) {
       DatasetWriter.deleteRecursively(temp);
-      throw new DataException(root + ": cannot extract furniture (" + e + ")", e);
+      throw new DataException(root + ": cannot extract furniture (" + TextFiles.reason(e) + ")",
+          e);
     }
     if (out != null) {
       skipped.forEach(s -> out.println("skipped: " + s));
@@ -176,7 +178,8 @@ public final class FurnitureCatalog {
         }
       }
     } catch (IOException e) {
-      throw new DataException(root + ": cannot read extracted furniture (" + e + ")", e);
+      throw new DataException(root + ": cannot read extracted furniture (" + TextFiles.reason(e)
+          + ")", e);
     }
     if (out != null) {
       out.println("using the models already extracted in " + root);
@@ -199,9 +202,14 @@ public final class FurnitureCatalog {
     return r;
   }
 
-  /** Extracts the OBJ, its MTL libraries and their textures, rotating vertices if asked. */
-  private static void extractModel(ZipFile zip, String objPath, Path dir, double[] rotation)
+  /**
+   * Extracts the OBJ, its MTL libraries and their textures, rotating vertices if asked. Nothing is
+   * written outside {@code dir}: an MTL or texture the archive names by a path leading out of it
+   * (absolute, '..') is left out, and the loader then warns and uses the diffuse colour.
+   */
+  private static void extractModel(ZipFile zip, String objPath, Path modelDir, double[] rotation)
       throws IOException {
+    Path dir = modelDir.toAbsolutePath().normalize();
     String prefix = objPath.contains("/") ? objPath.substring(0, objPath.lastIndexOf('/') + 1) : "";
     List<String> obj = readLines(zip, objPath);
     Files.createDirectories(dir);

@@ -6,7 +6,6 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,9 +19,11 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.wild3d.DataException;
+import org.wild3d.TextFiles;
 import org.wild3d.image.Images;
 import org.wild3d.image.Resize;
 import org.wild3d.image.RgbImage;
+import org.wild3d.log.Progress;
 
 /**
  * Imports an image-folder tree {@code root/<class>/**.<jpg|jpeg|png|bmp|gif>} (ImageNet's
@@ -34,7 +35,7 @@ import org.wild3d.image.RgbImage;
  *
  * <p>Files are processed in parallel in chunks and written in sorted order, so the output is
  * deterministic. Unreadable or corrupt files and empty class folders are listed with the reason and
- * skipped; with {@code strict} any of them fails the run and nothing is written.
+ * skipped; with {@code strict} the run fails listing all of them, and nothing is written.
  */
 public final class ImageFolderImporter {
   /** Extensions (lower case) taken as images. */
@@ -51,7 +52,7 @@ public final class ImageFolderImporter {
    * @param resolution output side length
    * @param classNames optional file mapping folder names to readable names; null = folder names
    * @param maxPerClass at most this many images per class (the first in sorted order); 0 = all
-   * @param strict fail on the first listed problem instead of skipping
+   * @param strict fail, listing every problem, instead of skipping
    * @param threads decoding threads
    */
   public record Options(
@@ -105,7 +106,7 @@ public final class ImageFolderImporter {
             : o.source().relativize(dir).toString();
         if (files.isEmpty()) {
           problems.add(folder + "/: empty class folder (no " + String.join("/", EXTENSIONS)
-              + " images); class skipped");
+              + " images)" + (o.strict() ? "" : "; class skipped"));
           continue;
         }
         int k = folders.size();
@@ -116,22 +117,23 @@ public final class ImageFolderImporter {
         }
       }
     } catch (IOException e) {
-      throw new DataException(o.source() + ": cannot list images (" + e + ")", e);
-    }
-    if (o.strict() && !problems.isEmpty()) {
-      throw Dataset.problemsException(o.source().toString(), problems);
+      throw new DataException(o.source() + ": cannot list images (" + TextFiles.reason(e) + ")",
+          e);
     }
     if (folders.isEmpty()) {
       throw Dataset.problemsException(o.source().toString(), problems);
     }
     List<String> names = readableNames(folders, o.classNames());
+    // With --strict the run goes on to find every problem, then fails listing them all.
+    String listed = o.strict() ? "problem: " : "skipped: ";
+    String skip = o.strict() ? "" : "; skipped";
     for (String p : problems) {
       if (out != null) {
-        out.println("skipped: " + p);
+        out.println(listed + p);
       }
     }
 
-    Progress progress = new Progress(out, "import", items.size());
+    Progress progress = new Progress(out, "import", items.size(), Progress.Unit.IMAGES);
     List<String> skipped = new ArrayList<>(problems);
     int written = 0;
     ForkJoinPool pool = new ForkJoinPool(o.threads());
@@ -155,11 +157,12 @@ public final class ImageFolderImporter {
             results[i] = Images.encodePng(img);
           } catch (DataException e) {
             results[i] = o.source().relativize(it.file()) + ": "
-                + stripPath(e.getMessage(), it.file().toString()) + "; skipped";
+                + stripPath(e.getMessage(), it.file().toString()) + skip;
           } catch (RuntimeException e) {
-            results[i] = o.source().relativize(it.file()) + ": cannot decode (" + e + "); skipped";
+            results[i] = o.source().relativize(it.file()) + ": cannot decode (the decoder failed"
+                + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")" + skip;
           }
-          progress.step(1);
+          progress.add(1);
         })).get();
         for (int i = 0; i < chunk.size(); i++) {
           if (results[i] instanceof byte[] png) {
@@ -168,12 +171,12 @@ public final class ImageFolderImporter {
             String msg = (String) results[i];
             skipped.add(msg);
             if (out != null) {
-              out.println("skipped: " + msg);
+              out.println(listed + msg);
             }
           }
         }
       }
-      if (o.strict() && skipped.size() > problems.size()) {
+      if (o.strict() && !skipped.isEmpty()) {
         throw Dataset.problemsException(o.source().toString(), skipped);
       }
       if (written == 0) {
@@ -216,7 +219,7 @@ public final class ImageFolderImporter {
     Map<String, String> map = new HashMap<>();
     try {
       int line = 0;
-      for (String raw : Files.readAllLines(mapping, StandardCharsets.UTF_8)) {
+      for (String raw : TextFiles.readUtf8(mapping).lines().toList()) {
         line++;
         String s = raw.strip();
         if (s.isEmpty() || s.startsWith("#")) {
@@ -230,7 +233,8 @@ public final class ImageFolderImporter {
         map.put(kv[0], kv[1].strip());
       }
     } catch (IOException e) {
-      throw new DataException(mapping + ": cannot read class names (" + e + ")", e);
+      throw new DataException(mapping + ": cannot read class names (" + TextFiles.reason(e) + ")",
+          e);
     }
     List<String> names = new ArrayList<>();
     for (String f : folders) {

@@ -18,7 +18,10 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.wild3d.DataException;
+import org.wild3d.PathRule;
+import org.wild3d.TextFiles;
 import org.wild3d.config.CameraPrior;
+import org.wild3d.log.Progress;
 import org.wild3d.synth.Mesh;
 import org.wild3d.synth.MeshFiles;
 import org.wild3d.synth.MeshRenderer;
@@ -34,7 +37,9 @@ import org.wild3d.synth.SphereCameras;
  * {@code m*V .. m*V+V-1}; object id = mesh index; output depends only on the inputs and the seed.
  *
  * <p>Class folders without meshes and meshes that fail to load are listed and skipped (or fail the
- * run when {@code strict}).
+ * run when {@code strict}). Nothing outside the root is read ({@link PathRule}): a class folder or
+ * mesh file that is a symbolic link leading out of the root fails the scan, and a material or
+ * texture that a mesh names outside the root is not opened (a warning, like a missing file).
  */
 public final class MeshesGenerator {
   /** Version of the rendering procedure; part of the cache key. */
@@ -55,15 +60,31 @@ public final class MeshesGenerator {
           + "sub-folder of OBJ/PLY/OFF files per class)");
     }
     List<String> problems = new ArrayList<>();
+    List<String> escapes = new ArrayList<>();
     List<String> classes = new ArrayList<>();
     List<Source> meshes = new ArrayList<>();
     try (Stream<Path> dirs = Files.list(root)) {
+      Path realRoot = root.toRealPath();
       List<Path> classDirs = dirs.filter(Files::isDirectory).sorted().toList();
       for (Path dir : classDirs) {
+        String out = PathRule.linkOutside(realRoot, dir);
+        if (out != null) {
+          escapes.add(root.relativize(dir) + "/: expected a class folder inside the mesh root, "
+              + "found " + out + " (move or copy the folder into " + root + ", or point the mesh "
+              + "root at a folder that holds the class folders themselves)");
+          continue;
+        }
         List<Path> files;
         try (Stream<Path> walk = Files.walk(dir)) {
           files = walk.filter(Files::isRegularFile).filter(MeshesGenerator::isMesh).sorted()
               .toList();
+        }
+        for (Path f : files) {
+          String link = PathRule.fileLinkOutside(realRoot, f);
+          if (link != null) {
+            escapes.add(root.relativize(f) + ": expected a mesh file inside the mesh root, found "
+                + link + " (replace the link by the file itself)");
+          }
         }
         if (files.isEmpty()) {
           problems.add(root.relativize(dir) + ": empty class folder (no .obj/.ply/.off files); "
@@ -78,7 +99,10 @@ public final class MeshesGenerator {
         }
       }
     } catch (IOException e) {
-      throw new DataException(root + ": cannot list meshes (" + e + ")", e);
+      throw new DataException(root + ": cannot list meshes (" + TextFiles.reason(e) + ")", e);
+    }
+    if (!escapes.isEmpty()) {
+      throw Dataset.problemsException(root.toString(), escapes);
     }
     if (classes.isEmpty()) {
       throw new DataException(root + ": no class folder contains meshes (expected "
@@ -124,7 +148,7 @@ public final class MeshesGenerator {
     double fov = camera.getFovDegrees();
     RenderOptions base = RenderOptions.defaults().withSupersample(ShapesGenerator.SUPERSAMPLE);
     int n = scan.meshes().size();
-    Progress progress = new Progress(out, "meshes", (long) n * viewsPerMesh);
+    Progress progress = new Progress(out, "meshes", (long) n * viewsPerMesh, Progress.Unit.IMAGES);
     List<String> failures = Collections.synchronizedList(new ArrayList<>());
     ConcurrentHashMap<Integer, Boolean> ok = new ConcurrentHashMap<>();
     // Renders are kept (PNG-encoded) in memory until every mesh has loaded, so that meshes that
@@ -139,10 +163,10 @@ public final class MeshesGenerator {
         List<String> warnings = new ArrayList<>();
         Mesh mesh;
         try {
-          mesh = MeshFiles.load(scan.root().resolve(src.relativePath()), warnings);
+          mesh = MeshFiles.load(scan.root().resolve(src.relativePath()), scan.root(), warnings);
         } catch (DataException e) {
           failures.add(src.relativePath() + ": " + e.getMessage());
-          progress.step(viewsPerMesh);
+          progress.add(viewsPerMesh);
           return;
         }
         warnings.forEach(w -> failures.add("(warning) " + w));
@@ -167,7 +191,7 @@ public final class MeshesGenerator {
           Rendering r = MeshRenderer.render(placed, cam, fov, resolution, resolution, opts);
           images[v] = org.wild3d.image.Images.encodePng(r.image());
           cams[v] = new TrueView(-1, cam, fov);
-          progress.step(1);
+          progress.add(1);
         }
         objects.set(m, object);
         pngs.set(m, images);

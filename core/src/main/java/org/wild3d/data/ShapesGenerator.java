@@ -11,6 +11,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
 import org.wild3d.config.CameraPrior;
+import org.wild3d.log.Progress;
 import org.wild3d.synth.Material;
 import org.wild3d.synth.Mesh;
 import org.wild3d.synth.MeshRenderer;
@@ -69,7 +70,7 @@ public final class ShapesGenerator {
   /** Writes the dataset to {@code dest} (folder or .zip) using {@code threads} threads. */
   public static Path generate(Path dest, Params p, int threads, PrintWriter progressOut) {
     int total = p.classes().size() * p.imagesPerClass();
-    Progress progress = new Progress(progressOut, "shapes", total);
+    Progress progress = new Progress(progressOut, "shapes", total, Progress.Unit.IMAGES);
     double visible = SphereCameras.visibleRadius(p.camera());
     double fov = p.camera().getFovDegrees();
     RenderOptions base = RenderOptions.defaults().withSupersample(SUPERSAMPLE);
@@ -110,7 +111,7 @@ public final class ShapesGenerator {
               SyntheticObjects.lighting(object, base));
           writer.addObject(i, object);
           writer.add(i, r.image(), k, new TrueView(i, cam, fov));
-          progress.step(1);
+          progress.add(1);
         })).get();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

@@ -2,8 +2,12 @@ package org.wild3d.data;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import org.wild3d.DataException;
+import org.wild3d.PathRule;
+import org.wild3d.TextFiles;
 import org.wild3d.synth.Material;
 import org.wild3d.synth.Mesh;
 import org.wild3d.synth.MeshFiles;
@@ -43,7 +47,29 @@ public final class SyntheticObjects {
         return m.transformed(n[0], n[1], n[2], n[3]);
       }
       case KIND_MESH -> {
-        Mesh m = MeshFiles.load(meshRoot.resolve(object.get("file").getAsString()));
+        String file = object.has("file") && object.get("file").isJsonPrimitive()
+            ? object.get("file").getAsString() : "";
+        if (meshRoot == null) {
+          throw new DataException("object " + object.get("id") + ": expected the mesh root in "
+              + "wild3d.source.root of dataset.json, found none (regenerate the dataset)");
+        }
+        String why = PathRule.relative(file);
+        Path path = meshRoot.resolve(why == null ? file : "");
+        if (why == null) {
+          try {
+            why = PathRule.linkOutside(meshRoot.toRealPath(), path);
+          } catch (IOException e) {
+            throw new DataException(meshRoot + ": cannot open the mesh root ("
+                + TextFiles.reason(e) + "; it is recorded in wild3d.source.root of dataset.json)",
+                e);
+          }
+        }
+        if (why != null) {
+          throw new DataException("object " + object.get("id") + " file \"" + file
+              + "\": expected a relative path inside the mesh root " + meshRoot + ", found " + why
+              + " (dataset.json wild3d.objects; regenerate the dataset)");
+        }
+        Mesh m = MeshFiles.load(path, meshRoot, new ArrayList<>());
         JsonArray t = object.getAsJsonArray("translate");
         return m.transformed(object.get("scale").getAsFloat(), t.get(0).getAsFloat(),
             t.get(1).getAsFloat(), t.get(2).getAsFloat());

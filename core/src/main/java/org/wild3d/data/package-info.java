@@ -4,8 +4,10 @@
  *
  * <h2>Format</h2>
  *
- * A folder or an uncompressed ZIP holding {@code 00000/img00000000.png ...} (RGB PNG, square, one
- * resolution) and {@code dataset.json}:
+ * A folder or an uncompressed ZIP holding {@code 00000/img00000000.png ...} (PNG, square, one
+ * resolution; 8-bit RGB, other colour kinds are converted on read, see
+ * {@link org.wild3d.data.Dataset}) and {@code dataset.json}, whose paths all stay inside the
+ * dataset ({@link org.wild3d.PathRule}):
  *
  * <pre>{@code
  * {

@@ -61,6 +61,8 @@ public record ExportMetadata(
    * @param checkpointConfigHash config hash recorded in the checkpoint's manifest
    * @param architectureHash architecture hash (model and render parts of the config)
    * @param checkpointCodeVersion wild3d version that wrote the checkpoint
+   * @param checkpointVerification how the checkpoint checked out when it was exported:
+   *     "verified" (sizes and CRC32C of its files) or "not verified: written before checksums"
    */
   public record Source(
       String run,
@@ -71,7 +73,8 @@ public record ExportMetadata(
       String configHash,
       String checkpointConfigHash,
       String architectureHash,
-      String checkpointCodeVersion) {}
+      String checkpointCodeVersion,
+      String checkpointVerification) {}
 
   /**
    * Sizes of the model.

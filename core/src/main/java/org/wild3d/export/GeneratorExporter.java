@@ -5,6 +5,8 @@ import static com.google.common.base.Preconditions.checkArgument;
 import com.google.protobuf.Any;
 import com.google.protobuf.StringValue;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -21,18 +23,16 @@ import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
 import org.tensorflow.Signature;
 import org.tensorflow.TensorFlow;
-import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.proto.MetaGraphDef;
 import org.tensorflow.proto.SavedModel;
 import org.tensorflow.proto.SaverDef;
 import org.wild3d.DataException;
 import org.wild3d.Version;
 import org.wild3d.Wild3dException;
-import org.wild3d.checkpoint.CheckpointManager;
 import org.wild3d.checkpoint.CheckpointManager.Checkpoint;
+import org.wild3d.checkpoint.CheckpointRestore;
 import org.wild3d.config.Configs;
 import org.wild3d.config.Experiment;
-import org.wild3d.model.Snapshot;
 import org.wild3d.tf.Sessions;
 
 /**
@@ -98,13 +98,21 @@ public final class GeneratorExporter {
    *     {@code force}
    */
   public static Exported export(Path runDir, Path checkpointDir, Path out, Options options) {
+    return export(runDir, checkpointDir, out, options,
+        new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true));
+  }
+
+  /**
+   * As {@link #export(Path, Path, Path, Options)}, saying on {@code notes} which checkpoint is
+   * exported ({@code checkpoint: DIR (step N, verified)}) and any newer one skipped because it
+   * did not verify.
+   */
+  public static Exported export(Path runDir, Path checkpointDir, Path out, Options options,
+      PrintWriter notes) {
     long t0 = System.nanoTime();
-    if (!Files.isDirectory(runDir)) {
-      throw new DataException("run directory: expected a directory written by wild3d-train, found"
-          + " nothing at " + runDir + " (pass --run runs/NNNNN-name)");
-    }
     Experiment cfg = Configs.readResolved(runDir);
-    Checkpoint ckpt = Snapshot.findCheckpoint(runDir, checkpointDir);
+    Checkpoint ckpt = CheckpointRestore.choose(runDir, checkpointDir, notes);
+    CheckpointRestore.checkArchitecture(ckpt, cfg);
     float psi = options.truncationPsi() != null ? options.truncationPsi()
         : cfg.getEval().getTruncationPsi();
     checkArgument(Float.isFinite(psi), "truncation psi: expected a finite number, found %s", psi);
@@ -158,7 +166,8 @@ public final class GeneratorExporter {
       ExportMetadata.Source source = new ExportMetadata.Source(
           runDir.toAbsolutePath().normalize().toString(),
           ckpt.dir().toAbsolutePath().normalize().toString(), man.step(), man.kimg(), man.seed(),
-          Configs.hash(cfg), man.configHash(), man.architectureHash(), man.codeVersion());
+          Configs.hash(cfg), man.configHash(), man.architectureHash(), man.codeVersion(),
+          ckpt.verification().label());
       var m = cfg.getModel();
       ExportMetadata.ModelInfo model = new ExportMetadata.ModelInfo(
           Math.max(1, m.getNumClasses()), m.getMapping().getZDim(), m.getMapping().getWDim(),
@@ -170,13 +179,7 @@ public final class GeneratorExporter {
       String json = meta.toJson();
       eg.addMetadata(json);
       try (Session s = Sessions.create(g, threads)) {
-        try {
-          CheckpointManager.restore(s, ckpt, Configs.architectureHash(cfg));
-        } catch (TensorFlowException e) {
-          throw new DataException("checkpoint " + ckpt.dir() + ": cannot restore the generator "
-              + ExportGraph.GENERATOR_SCOPE + " (" + firstLine(e.getMessage()) + "; pass a"
-              + " checkpoint written by wild3d-train for this run)", e);
-        }
+        CheckpointRestore.restore(s, ckpt, cfg, "the generator " + ExportGraph.GENERATOR_SCOPE);
         SavedModelBundle.Exporter exporter =
             SavedModelBundle.exporter(dir.toString()).withTags(ExportNames.TAG).withSession(s);
         for (Signature sig : eg.signatures()) {
@@ -272,13 +275,5 @@ public final class GeneratorExporter {
     } catch (IOException e) {
       throw new UncheckedIOException("deleting " + p, e);
     }
-  }
-
-  private static String firstLine(String s) {
-    if (s == null) {
-      return "no message";
-    }
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
   }
 }

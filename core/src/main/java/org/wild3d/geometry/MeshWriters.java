@@ -48,6 +48,16 @@ final class MeshWriters {
     }
   }
 
+  /** {@code s} as one printable ASCII line: controls become spaces, other characters '?'. */
+  static String oneLine(String s) {
+    StringBuilder b = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      b.append(c < 0x20 || c == 0x7f ? ' ' : c > 0x7e ? '?' : c);
+    }
+    return b.toString();
+  }
+
   /** A colour in [0, 1] as a byte 0..255, rounded and clamped. */
   static int toByte(float c) {
     return Math.max(0, Math.min(255, Math.round(c * 255f)));

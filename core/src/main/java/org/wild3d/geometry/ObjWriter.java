@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -20,14 +21,27 @@ public final class ObjWriter {
    * @throws IllegalArgumentException for a mesh without faces (no empty files)
    */
   public static void write(TriangleMesh mesh, Path file) {
-    MeshWriters.checkWritable(mesh, file);
-    MeshWriters.atomically(file, ".obj", out -> body(mesh, out));
+    write(mesh, file, List.of());
   }
 
-  private static void body(TriangleMesh mesh, OutputStream out) throws IOException {
+  /**
+   * As {@link #write(TriangleMesh, Path)}, with {@code comments} as extra {@code #} lines at the
+   * top (e.g. the checkpoint the mesh comes from; line breaks and non-ASCII characters are
+   * replaced).
+   */
+  public static void write(TriangleMesh mesh, Path file, List<String> comments) {
+    MeshWriters.checkWritable(mesh, file);
+    MeshWriters.atomically(file, ".obj", out -> body(mesh, comments, out));
+  }
+
+  private static void body(TriangleMesh mesh, List<String> comments, OutputStream out)
+      throws IOException {
     StringBuilder s = new StringBuilder("# wild3d marching-cubes mesh: ")
         .append(mesh.vertexCount()).append(" vertices, ").append(mesh.faceCount())
         .append(" faces\n");
+    for (String c : comments) {
+      s.append("# ").append(MeshWriters.oneLine(c)).append('\n');
+    }
     float[] v = mesh.vertices();
     float[] c = mesh.colors();
     for (int i = 0; i < mesh.vertexCount(); i++) {

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -29,9 +30,18 @@ public final class PlyWriter {
    * @throws IllegalArgumentException for a mesh without faces (no empty files)
    */
   public static void write(TriangleMesh mesh, Path file, boolean binary) {
+    write(mesh, file, binary, List.of());
+  }
+
+  /**
+   * As {@link #write(TriangleMesh, Path, boolean)}, with {@code comments} as extra {@code
+   * comment} lines of the header (e.g. the checkpoint the mesh comes from; line breaks and
+   * non-ASCII characters are replaced).
+   */
+  public static void write(TriangleMesh mesh, Path file, boolean binary, List<String> comments) {
     MeshWriters.checkWritable(mesh, file);
     MeshWriters.atomically(file, ".ply", out -> {
-      out.write(header(mesh, binary).getBytes(StandardCharsets.US_ASCII));
+      out.write(header(mesh, binary, comments).getBytes(StandardCharsets.US_ASCII));
       if (binary) {
         writeBinary(mesh, out);
       } else {
@@ -40,10 +50,13 @@ public final class PlyWriter {
     });
   }
 
-  private static String header(TriangleMesh mesh, boolean binary) {
+  private static String header(TriangleMesh mesh, boolean binary, List<String> comments) {
     StringBuilder h = new StringBuilder("ply\n");
     h.append(binary ? "format binary_little_endian 1.0\n" : "format ascii 1.0\n");
     h.append("comment wild3d marching-cubes mesh\n");
+    for (String c : comments) {
+      h.append("comment ").append(MeshWriters.oneLine(c)).append('\n');
+    }
     h.append("element vertex ").append(mesh.vertexCount()).append('\n');
     h.append("property float x\nproperty float y\nproperty float z\n");
     if (mesh.colors() != null) {

@@ -11,7 +11,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
@@ -20,22 +22,103 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import org.wild3d.DataException;
+import org.wild3d.TextFiles;
 
 /**
  * Image decoding (JPEG, PNG and whatever else ImageIO has a plugin for, including CMYK JPEGs via
  * TwelveMonkeys) into {@link RgbImage}, and a small deterministic RGB PNG encoder.
  *
  * <p>Decoding rules: grayscale is replicated to RGB without colour-space conversion (Java's gray
- * space is linear, converting it through sRGB would brighten it); 16-bit samples keep their top 8
- * bits; alpha is composited over black (the synthetic datasets' background). Every failure is a
- * {@link DataException} naming the file and the reason.
+ * space is linear, converting it through sRGB would brighten it); 16-bit (and 1/2/4-bit) samples
+ * are scaled to 8 bits, rounded; palette colours are looked up; alpha is composited over black
+ * (the synthetic datasets' background). Every failure is a {@link DataException} naming the file and the reason.
  */
 public final class Images {
   private static final byte[] PNG_SIGNATURE = {
     (byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'
   };
 
+  /** Bytes at the start of a PNG that hold its signature and whole IHDR chunk. */
+  public static final int PNG_HEADER_BYTES = 29;
+
   private Images() {}
+
+  /**
+   * The facts of a PNG's IHDR chunk.
+   *
+   * @param colourType 0 grayscale, 2 RGB, 3 palette, 4 grayscale+alpha, 6 RGBA
+   * @param bitDepth bits per sample (per palette index for type 3): 1, 2, 4, 8 or 16
+   */
+  public record PngHeader(int width, int height, int bitDepth, int colourType, boolean interlaced) {
+    /** Whether colour type and bit depth form a combination the PNG specification allows. */
+    public boolean valid() {
+      return switch (colourType) {
+        case 0 -> bitDepth == 1 || bitDepth == 2 || bitDepth == 4 || bitDepth == 8
+            || bitDepth == 16;
+        case 3 -> bitDepth == 1 || bitDepth == 2 || bitDepth == 4 || bitDepth == 8;
+        case 2, 4, 6 -> bitDepth == 8 || bitDepth == 16;
+        default -> false;
+      };
+    }
+
+    /** 8-bit RGB: read as it is, everything else is converted on read. */
+    public boolean isRgb8() {
+      return colourType == 2 && bitDepth == 8;
+    }
+
+    /** E.g. {@code "RGB"}, {@code "grayscale"}, {@code "RGBA 16-bit"}, {@code "palette 4-bit"}. */
+    public String colour() {
+      return colour(colourType, bitDepth);
+    }
+
+    /** As {@link #colour()} for a colour type and bit depth. */
+    public static String colour(int colourType, int bitDepth) {
+      String name = switch (colourType) {
+        case 0 -> "grayscale";
+        case 2 -> "RGB";
+        case 3 -> "palette";
+        case 4 -> "grayscale+alpha";
+        case 6 -> "RGBA";
+        default -> "colour type " + colourType;
+      };
+      return bitDepth == 8 ? name : name + " " + bitDepth + "-bit";
+    }
+
+    /**
+     * How {@link #decode} turns this kind into 8-bit RGB, in words ({@code ""} for 8-bit RGB),
+     * e.g. {@code "grey replicated to RGB, 16-bit samples scaled to 8 bits"}.
+     */
+    public static String conversion(int colourType, int bitDepth) {
+      List<String> steps = new ArrayList<>();
+      if (colourType == 0 || colourType == 4) {
+        steps.add("grey replicated to RGB");
+      }
+      if (colourType == 3) {
+        steps.add("palette looked up");
+      }
+      if (bitDepth == 16) {
+        steps.add("16-bit samples scaled to 8 bits");
+      } else if (bitDepth < 8 && colourType != 3) {
+        steps.add(bitDepth + "-bit samples scaled to 8 bits");
+      }
+      if (colourType == 4 || colourType == 6) {
+        steps.add("alpha composited over black");
+      }
+      return String.join(", ", steps);
+    }
+  }
+
+  /**
+   * The IHDR facts from the first {@value #PNG_HEADER_BYTES} bytes of a PNG without decoding, or
+   * null when {@code head} is not (the start of) a PNG with its whole IHDR chunk.
+   */
+  public static PngHeader pngHeader(byte[] head) {
+    int[] wh = pngSize(head);
+    if (wh == null || head.length < PNG_HEADER_BYTES) {
+      return null;
+    }
+    return new PngHeader(wh[0], wh[1], head[24] & 0xff, head[25] & 0xff, head[28] != 0);
+  }
 
   /** Reads and decodes an image file. */
   public static RgbImage read(Path file) {
@@ -43,7 +126,7 @@ public final class Images {
     try {
       bytes = Files.readAllBytes(file);
     } catch (IOException e) {
-      throw new DataException(file + ": cannot read file (" + e + ")", e);
+      throw new DataException(file + ": cannot read file (" + TextFiles.reason(e) + ")", e);
     }
     return decode(bytes, file.toString());
   }
@@ -177,9 +260,13 @@ public final class Images {
     return new RgbImage(w, h, out);
   }
 
-  private static String describe(Throwable e) {
+  /** A decoder's failure in words (no exception class names). */
+  private static String describe(Exception e) {
+    if (e instanceof IOException io) {
+      return TextFiles.reason(io);
+    }
     String msg = e.getMessage();
-    return e.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
+    return "the decoder failed" + (msg == null || msg.isBlank() ? "" : ": " + msg);
   }
 
   /** Converts any decoded image to 8-bit RGB (see the class comment for the rules). */
@@ -234,14 +321,13 @@ public final class Images {
     return new RgbImage(w, h, rgb);
   }
 
+  /** A sample of {@code bits} bits scaled to 0..255, rounded (as ImageIO does for 16-bit RGB). */
   private static int to8(int sample, int bits) {
     if (bits == 8) {
       return sample;
     }
-    if (bits > 8) {
-      return sample >>> (bits - 8);
-    }
-    return sample * 255 / ((1 << bits) - 1);
+    long max = (1L << bits) - 1;
+    return (int) ((sample * 255L + max / 2) / max);
   }
 
   /**

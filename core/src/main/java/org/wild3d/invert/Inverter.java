@@ -14,7 +14,6 @@ import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
-import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
@@ -27,6 +26,7 @@ import org.wild3d.Version;
 import org.wild3d.camera.Camera;
 import org.wild3d.checkpoint.CheckpointManager;
 import org.wild3d.checkpoint.CheckpointManager.Checkpoint;
+import org.wild3d.checkpoint.CheckpointRestore;
 import org.wild3d.checkpoint.Manifest;
 import org.wild3d.config.Configs;
 import org.wild3d.config.Experiment;
@@ -43,7 +43,7 @@ import org.wild3d.tf.Sessions;
  * camera is unknown.
  *
  * <p>One graph holds the run's {@code G_ema} (restored by name from a checkpoint, after the
- * architecture-hash check of {@link CheckpointManager#restore}) and, in scope {@code invert}, the
+ * verification and architecture check of {@link CheckpointRestore#restore}) and, in scope {@code invert}, the
  * pivot: a latent ({@code w [1,1,Wd]} tiled to every layer in W, {@code [1,num_ws,Wd]} in W+) and
  * a camera {@link SphereCamera} (azimuth, elevation, roll; radius optional) whose cam2world is
  * built in the graph so the loss differentiates through the rays. The loss of an image {@code x}
@@ -312,14 +312,7 @@ public final class Inverter implements AutoCloseable {
   }
 
   private static void restore(Session s, Checkpoint ckpt, Experiment config) {
-    try {
-      CheckpointManager.restore(s, ckpt, Configs.architectureHash(config));
-    } catch (TensorFlowException e) {
-      String m = e.getMessage() == null ? "no message" : e.getMessage().split("\n", 2)[0];
-      throw new DataException("checkpoint " + ckpt.dir() + ": cannot restore the generator G_ema ("
-          + m + "; the checkpoint does not hold this config's G_ema variables: pass a checkpoint"
-          + " written by wild3d-train for this run)", e);
-    }
+    CheckpointRestore.restore(s, ckpt, config, "the generator G_ema");
   }
 
   /** Per-image loss. Shapes: {@code x [N,H,W,3]}, {@code t [1,H,W,3]} → {@code [N]}. */
@@ -801,7 +794,8 @@ public final class Inverter implements AutoCloseable {
     Manifest src = checkpoint.manifest();
     Manifest m = new Manifest(src.step(), src.kimg(), src.seed(), Configs.hash(config),
         Configs.architectureHash(config), Version.get(), extra);
-    return new CheckpointManager(runDir.resolve("checkpoints"), 1).save(session, m);
+    return new CheckpointManager(runDir.resolve(CheckpointManager.CHECKPOINTS), 1)
+        .save(session, m, config);
   }
 
   /** PSNR in dB of two images in [−1,1] (peak 1 after mapping to [0,1]); values are clamped. */

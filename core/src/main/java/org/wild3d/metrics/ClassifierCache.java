@@ -11,6 +11,7 @@ import java.util.Iterator;
 import java.util.SplittableRandom;
 import org.wild3d.DataException;
 import org.wild3d.data.Dataset;
+import org.wild3d.log.Progress;
 
 /**
  * The {@code _cls} feature network of a dataset, trained on first use and kept in a cache folder
@@ -23,6 +24,8 @@ import org.wild3d.data.Dataset;
 public final class ClassifierCache {
   /** Default optimisation steps (about a minute at 64² on 2 CPU cores). */
   public static final int DEFAULT_STEPS = 1000;
+  /** Seconds between two progress lines of the training (a few lines for a minute's work). */
+  static final double PROGRESS_INTERVAL_SECONDS = 10;
   /** Images per training step. */
   public static final int BATCH = 32;
   /** Adam learning rate. */
@@ -39,7 +42,8 @@ public final class ClassifierCache {
   /**
    * The cached classifier of {@code ds}, or a new one trained for {@code steps} and stored.
    *
-   * @param log one line when training starts and one with its result; may be null
+   * @param log one line when training starts, a progress line (steps done, rate, ETA) every
+   *     {@value #PROGRESS_INTERVAL_SECONDS} s, and one with its result; may be null
    */
   public static ClassifierWeights getOrTrain(Path cacheDir, Dataset ds, String fingerprint,
       int steps, long seed, int intraThreads, PrintWriter log) {
@@ -61,8 +65,11 @@ public final class ClassifierCache {
       log.flush();
     }
     long t0 = System.nanoTime();
+    Progress progress = new Progress(log, "classifier", steps, Progress.Unit.STEPS)
+        .interval(PROGRESS_INTERVAL_SECONDS);
     ClassifierWeights w = ClassifierTrainer.train(spec, batches(ds, seed),
-        new ClassifierTrainer.Options(steps, LEARNING_RATE, seed, intraThreads), fingerprint);
+        new ClassifierTrainer.Options(steps, LEARNING_RATE, seed, intraThreads), fingerprint,
+        progress);
     try {
       Files.createDirectories(cacheDir);
       w.save(f);

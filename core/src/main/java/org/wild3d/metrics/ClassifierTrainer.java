@@ -16,6 +16,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
+import org.wild3d.log.Progress;
 import org.wild3d.nn.Param;
 import org.wild3d.nn.Params;
 import org.wild3d.optim.Adam;
@@ -73,12 +74,24 @@ public final class ClassifierTrainer {
 
   /**
    * Trains on batches from {@code data} (one per step; it must not run out before
-   * {@code options.steps()}).
+   * {@code options.steps()}), silently.
    *
    * @param datasetFingerprint recorded with the weights; metrics refuse other datasets
    */
   public static ClassifierWeights train(ClassifierNet.Spec spec, Iterator<ImageBatch> data,
       Options options, String datasetFingerprint) {
+    return train(spec, data, options, datasetFingerprint, null);
+  }
+
+  /**
+   * Trains on batches from {@code data} (one per step; it must not run out before
+   * {@code options.steps()}), counting each step in {@code progress}.
+   *
+   * @param datasetFingerprint recorded with the weights; metrics refuse other datasets
+   * @param progress in {@link Progress.Unit#STEPS} out of {@code options.steps()}; may be null
+   */
+  public static ClassifierWeights train(ClassifierNet.Spec spec, Iterator<ImageBatch> data,
+      Options options, String datasetFingerprint, Progress progress) {
     int r = spec.resolution();
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
@@ -117,6 +130,9 @@ public final class ClassifierTrainer {
               right += ((TInt32) res.get(0)).getInt();
               seen += b.size();
             }
+          }
+          if (progress != null) {
+            progress.add(1);
           }
         }
         Map<String, float[]> values = new LinkedHashMap<>();

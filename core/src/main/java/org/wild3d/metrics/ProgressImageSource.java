@@ -1,7 +1,7 @@
 package org.wild3d.metrics;
 
 import java.io.PrintWriter;
-import org.wild3d.data.Progress;
+import org.wild3d.log.Progress;
 
 /**
  * Passes images through and prints a progress line (images/s, ETA) every few seconds, and a
@@ -16,7 +16,7 @@ public final class ProgressImageSource implements ImageSource {
 
   public ProgressImageSource(ImageSource source, PrintWriter out, String what, long total) {
     this.source = source;
-    this.progress = new Progress(out, what, total);
+    this.progress = new Progress(out, what, total, Progress.Unit.IMAGES);
     this.total = total;
   }
 
@@ -24,7 +24,7 @@ public final class ProgressImageSource implements ImageSource {
   public ImageBatch next(int max) {
     ImageBatch b = source.next(max);
     done += b.size();
-    progress.step(b.size());
+    progress.add(b.size());
     if (!finished && (b.size() == 0 || done >= total)) {
       finished = true;
       progress.finish();

@@ -2,6 +2,9 @@ package org.wild3d.model;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -11,7 +14,6 @@ import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
-import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
@@ -23,6 +25,7 @@ import org.wild3d.camera.Camera;
 import org.wild3d.camera.Cameras;
 import org.wild3d.checkpoint.CheckpointManager;
 import org.wild3d.checkpoint.CheckpointManager.Checkpoint;
+import org.wild3d.checkpoint.CheckpointRestore;
 import org.wild3d.config.Configs;
 import org.wild3d.config.Experiment;
 import org.wild3d.nn.Noise;
@@ -51,7 +54,7 @@ import org.wild3d.tf.Sessions;
  */
 public final class Snapshot implements ImageGenerator, AutoCloseable {
   /** Folder of checkpoints inside a run directory. */
-  public static final String CHECKPOINTS = "checkpoints";
+  public static final String CHECKPOINTS = CheckpointManager.CHECKPOINTS;
 
   /**
    * Generated images, flattened NHWC.
@@ -141,76 +144,64 @@ public final class Snapshot implements ImageGenerator, AutoCloseable {
       throw e;
     }
     try {
-      CheckpointManager.restore(session, checkpoint, Configs.architectureHash(config));
-    } catch (TensorFlowException e) {
-      close();
-      throw new DataException("checkpoint " + checkpoint.dir() + ": cannot restore the generator"
-          + " G_ema (" + firstLine(e.getMessage()) + "; the checkpoint does not hold this"
-          + " config's G_ema variables: pass a checkpoint written by wild3d-train for this run)", e);
+      CheckpointRestore.restore(session, checkpoint, config, "the generator G_ema");
     } catch (RuntimeException e) {
       close();
       throw e;
     }
   }
 
-  private static String firstLine(String s) {
-    if (s == null) {
-      return "no message";
-    }
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
+  /**
+   * Opens a run directory (newest complete checkpoint) or a checkpoint directory inside one
+   * ({@code RUN/checkpoints/step-NNNNNNNNN}); which checkpoint, and any newer one skipped because
+   * it did not verify, is said on standard error.
+   *
+   * @param intraThreads TF intra-op threads; 0 = all cores
+   * @throws DataException (exit 4) naming the path when there is no run, no checkpoint that
+   *     verifies, or the checkpoint was written for another architecture
+   */
+  public static Snapshot open(Path runOrCheckpoint, int intraThreads) {
+    return open(runOrCheckpoint, intraThreads, stderr());
   }
 
   /**
-   * Opens a run directory (newest complete checkpoint) or a checkpoint directory inside one
-   * ({@code RUN/checkpoints/step-NNNNNNNNN}).
-   *
-   * @param intraThreads TF intra-op threads; 0 = all cores
-   * @throws DataException (exit 4) naming the path when there is no run, no checkpoint, or the
-   *     checkpoint was written for another architecture
+   * As {@link #open(Path, int)}, with the {@code checkpoint: DIR (step N, verified)} line and
+   * the notes about skipped checkpoints on {@code notes}.
    */
-  public static Snapshot open(Path runOrCheckpoint, int intraThreads) {
+  public static Snapshot open(Path runOrCheckpoint, int intraThreads, PrintWriter notes) {
     if (Files.isRegularFile(runOrCheckpoint.resolve("manifest.json"))) {
       Path ckpts = runOrCheckpoint.toAbsolutePath().normalize().getParent();
       Path run = ckpts == null ? null : ckpts.getParent();
       checkArgument(run != null, "checkpoint %s: expected RUN/%s/step-NNNNNNNNN", runOrCheckpoint,
           CHECKPOINTS);
-      return open(run, runOrCheckpoint, intraThreads);
+      return open(run, runOrCheckpoint, intraThreads, notes);
     }
-    return open(runOrCheckpoint, null, intraThreads);
+    return open(runOrCheckpoint, null, intraThreads, notes);
   }
 
   /**
-   * Opens {@code checkpointDir} (null = the newest complete checkpoint) of {@code runDir} with the
-   * run's resolved config.
+   * Opens {@code checkpointDir} (null = the newest checkpoint that verifies) of {@code runDir}
+   * with the run's resolved config; notes on standard error.
    */
   public static Snapshot open(Path runDir, Path checkpointDir, int intraThreads) {
-    if (!Files.isDirectory(runDir)) {
-      throw new DataException("run directory: expected a directory written by wild3d-train, found"
-          + " nothing at " + runDir + " (pass --run runs/NNNNN-name)");
-    }
-    Experiment cfg = Configs.readResolved(runDir);
-    return new Snapshot(runDir, cfg, findCheckpoint(runDir, checkpointDir), intraThreads);
+    return open(runDir, checkpointDir, intraThreads, stderr());
   }
 
-  /** The checkpoint {@code checkpointDir} of {@code runDir}, or its newest when null. */
-  public static Checkpoint findCheckpoint(Path runDir, Path checkpointDir) {
-    Path root = runDir.resolve(CHECKPOINTS);
-    CheckpointManager mgr = new CheckpointManager(root, Integer.MAX_VALUE);
-    if (checkpointDir == null) {
-      return mgr.latest().orElseThrow(() -> new DataException("run directory " + runDir
-          + ": expected at least one complete checkpoint, found none in " + root
-          + " (train longer than one snapshot tick, or pass --checkpoint DIR)"));
-    }
-    Path want = checkpointDir.toAbsolutePath().normalize();
-    for (Checkpoint c : mgr.list()) {
-      if (c.dir().toAbsolutePath().normalize().equals(want)) {
-        return c;
-      }
-    }
-    throw new DataException("checkpoint: expected a complete checkpoint (variables.index and"
-        + " manifest.json) in " + root + ", found none at " + checkpointDir
-        + " (list the run's checkpoints with 'ls " + root + "')");
+  /**
+   * Opens {@code checkpointDir} (null = the newest checkpoint that verifies, {@link
+   * CheckpointRestore#choose}) of {@code runDir} with the run's resolved config; the chosen
+   * checkpoint and any skipped one are said on {@code notes}.
+   */
+  public static Snapshot open(Path runDir, Path checkpointDir, int intraThreads,
+      PrintWriter notes) {
+    Experiment cfg = Configs.readResolved(runDir);
+    Checkpoint c = CheckpointRestore.choose(runDir, checkpointDir, notes);
+    CheckpointRestore.checkArchitecture(c, cfg); // before building a graph for nothing
+    return new Snapshot(runDir, cfg, c, intraThreads);
+  }
+
+  private static PrintWriter stderr() {
+    return new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
   }
 
   /**

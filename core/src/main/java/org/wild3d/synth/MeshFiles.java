@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.wild3d.DataException;
+import org.wild3d.PathRule;
+import org.wild3d.TextFiles;
 import org.wild3d.image.Images;
 import org.wild3d.image.RgbImage;
 
@@ -25,6 +27,11 @@ import org.wild3d.image.RgbImage;
  *
  * <p>Failures are {@link DataException}s naming the file and line; a missing MTL or texture is not
  * fatal (the diffuse colour is used) but is reported in the {@code warnings} list.
+ *
+ * <p>Files that a mesh names ({@code mtllib}, {@code map_Kd}) are read only when they stay inside
+ * the mesh root ({@link PathRule#reference}: relative to the naming file, '..' allowed while the
+ * result stays inside, also through symbolic links); any other is not opened and reported in
+ * {@code warnings} like a missing file.
  */
 public final class MeshFiles {
   /** File extensions (lower case, no dot) this loader reads. */
@@ -37,14 +44,27 @@ public final class MeshFiles {
     return load(file, new ArrayList<>());
   }
 
-  /** Loads a mesh by its extension, appending non-fatal problems to {@code warnings}. */
+  /**
+   * Loads a mesh by its extension, appending non-fatal problems to {@code warnings}; the files it
+   * names must stay in its own folder (or below it).
+   */
   public static Mesh load(Path file, List<String> warnings) {
+    Path parent = file.toAbsolutePath().getParent();
+    return load(file, parent, warnings);
+  }
+
+  /**
+   * Loads a mesh by its extension, appending non-fatal problems to {@code warnings}; the files it
+   * names (materials, textures) are read only when they are inside {@code root}, e.g. the folder
+   * of class folders the mesh was found in.
+   */
+  public static Mesh load(Path file, Path root, List<String> warnings) {
     String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
     String ext = name.substring(name.lastIndexOf('.') + 1);
     try {
       Mesh m =
           switch (ext) {
-            case "obj" -> obj(file, warnings);
+            case "obj" -> obj(file, root.toRealPath(), warnings);
             case "ply" -> ply(file);
             case "off" -> off(file);
             default -> throw new DataException(file + ": unknown mesh format (expected "
@@ -55,7 +75,7 @@ public final class MeshFiles {
       }
       return m;
     } catch (IOException e) {
-      throw new DataException(file + ": cannot read mesh (" + e + ")", e);
+      throw new DataException(file + ": cannot read mesh (" + TextFiles.reason(e) + ")", e);
     } catch (NumberFormatException | IndexOutOfBoundsException e) {
       throw new DataException(file + ": malformed mesh (" + e.getMessage() + ")", e);
     }
@@ -63,7 +83,8 @@ public final class MeshFiles {
 
   // ---------------------------------------------------------------------------------------- OBJ
 
-  private static Mesh obj(Path file, List<String> warnings) throws IOException {
+  private static Mesh obj(Path file, Path realRoot, List<String> warnings) throws IOException {
+    Path dir = file.toAbsolutePath().getParent().toRealPath();
     List<float[]> v = new ArrayList<>();
     List<float[]> vc = new ArrayList<>();
     List<float[]> vt = new ArrayList<>();
@@ -102,9 +123,13 @@ public final class MeshFiles {
         case "vn" -> vn.add(new float[] {f(t[1]), f(t[2]), f(t[3])});
         case "mtllib" -> {
           String lib = line.substring(6).strip();
-          Path mtl = file.resolveSibling(lib);
-          if (Files.isRegularFile(mtl)) {
-            library.putAll(mtl(mtl, warnings));
+          String outside = PathRule.reference(realRoot, dir, lib);
+          if (outside != null) {
+            warnings.add(file + ":" + lineNo + ": material library " + lib + ": expected a file "
+                + "inside the mesh root " + realRoot + ", found " + outside
+                + "; not read, using grey");
+          } else if (Files.isRegularFile(dir.resolve(lib).normalize())) {
+            library.putAll(mtl(dir.resolve(lib).normalize(), realRoot, warnings));
           } else {
             warnings.add(file + ": material library " + lib + " not found; using grey");
           }
@@ -190,7 +215,9 @@ public final class MeshFiles {
     return r;
   }
 
-  private static Map<String, Material> mtl(Path file, List<String> warnings) throws IOException {
+  private static Map<String, Material> mtl(Path file, Path realRoot, List<String> warnings)
+      throws IOException {
+    Path dir = file.toAbsolutePath().getParent().toRealPath();
     Map<String, Material> out = new HashMap<>();
     String name = null;
     float[] kd = {0.7f, 0.7f, 0.7f};
@@ -213,9 +240,14 @@ public final class MeshFiles {
         case "Kd" -> kd = new float[] {f(t[1]), f(t[2]), f(t[3])};
         case "map_Kd" -> {
           String texName = t[t.length - 1];
-          Path texFile = file.resolveSibling(texName);
+          String outside = PathRule.reference(realRoot, dir, texName);
+          if (outside != null) {
+            warnings.add(file + ": texture " + texName + ": expected a file inside the mesh root "
+                + realRoot + ", found " + outside + "; not read, using Kd");
+            continue;
+          }
           try {
-            tex = Images.read(texFile);
+            tex = Images.read(dir.resolve(texName).normalize());
           } catch (DataException e) {
             warnings.add(file + ": texture " + texName + " unusable (" + e.getMessage()
                 + "); using Kd");

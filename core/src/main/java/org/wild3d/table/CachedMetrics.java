@@ -1,14 +1,13 @@
 package org.wild3d.table;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.wild3d.DataException;
+import org.wild3d.TextFiles;
 import org.wild3d.metrics.MetricResult;
 
 /**
@@ -59,11 +58,11 @@ public final class CachedMetrics {
   public static List<MetricResult> read(Path jsonl) {
     List<String> lines;
     try {
-      lines = Files.readAllLines(jsonl, StandardCharsets.UTF_8);
+      lines = TextFiles.readUtf8(jsonl).lines().toList();
     } catch (NoSuchFileException e) {
       return List.of();
     } catch (IOException e) {
-      throw new DataException("cannot read " + jsonl + ": " + e.getMessage(), e);
+      throw new DataException("cannot read " + jsonl + ": " + TextFiles.reason(e), e);
     }
     List<MetricResult> out = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {

@@ -6,8 +6,6 @@ import com.google.protobuf.TextFormat;
 import com.google.protobuf.TextFormatParseInfoTree;
 import com.google.protobuf.TextFormatParseLocation;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,6 +17,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.wild3d.TextFiles;
 import org.wild3d.Wild3dException;
 import org.wild3d.config.ConfigError;
 import org.wild3d.config.ConfigException;
@@ -47,13 +46,13 @@ public final class TableSpecs {
   public static TableSpec load(Path file) {
     String text;
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+      text = TextFiles.readUtf8(file);
     } catch (NoSuchFileException e) {
       throw new ConfigException(new ConfigError("", "expected a table spec file, found nothing at "
           + file + " (shipped specs are in configs/tables/*.pbtxt)").at(file.toString(), 0));
     } catch (IOException e) {
       throw new ConfigException(new ConfigError("", "expected a readable UTF-8 text file, found "
-          + e).at(file.toString(), 0));
+          + TextFiles.reason(e)).at(file.toString(), 0));
     }
     String stem = file.getFileName().toString().replaceFirst("\\.pbtxt$", "");
     return parse(file.toString(), text, stem);

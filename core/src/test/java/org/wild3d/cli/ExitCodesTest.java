@@ -4,13 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.MalformedInputException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.wild3d.DataException;
 import org.wild3d.Version;
+import org.wild3d.Wild3dException;
 import org.wild3d.config.LoadedConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,6 +42,14 @@ class ExitCodesTest {
       switch (fail == null ? "" : fail) {
         case "data" -> throw new DataException("data.zip: expected PNGs, found JPEGs (convert)");
         case "bug" -> throw new IllegalStateException("index went negative");
+        case "no-message" -> throw new NullPointerException();
+        case "wrapped" -> throw new RuntimeException(new NoSuchFileException("/no/such/file.png"));
+        case "io" -> throw new UncheckedIOException("writing checkpoint runs/1/step-000000004",
+            new AccessDeniedException("runs/1/.tmp-step-000000004"));
+        case "utf8" -> throw new UncheckedIOException(new MalformedInputException(3));
+        case "oom" -> throw new OutOfMemoryError("Java heap space");
+        case "stopped" -> throw new Wild3dException(Wild3dException.EXIT_INTERRUPTED,
+            "stopped by SIGTERM at step 4 (0.016 kimg): checkpoint step-000000004 written");
         case "usage" -> throw new CommandLine.ParameterException(spec.commandLine(),
             "--fail: expected something else");
         default -> {}
@@ -54,7 +67,7 @@ class ExitCodesTest {
     CommandLine cl = Cli.commandLine(tool);
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
-    return cl.execute(args);
+    return Cli.execute(cl, args);
   }
 
   @Test
@@ -67,11 +80,43 @@ class ExitCodesTest {
   @Test
   void unexpectedExceptionGivesOneWithoutStackTraceUnlessVerbose() {
     assertThat(run(new Tool(), "--fail", "bug")).isEqualTo(1);
-    assertThat(err.toString()).contains("tool: error: java.lang.IllegalStateException: index "
-        + "went negative").contains("--verbose").doesNotContain("\tat ");
+    assertThat(err.toString()).isEqualTo("tool: index went negative (run with --verbose or "
+        + "WILD3D_DEBUG=1 for the stack trace)\n");
     err.getBuffer().setLength(0);
     assertThat(run(new Tool(), "--fail", "bug", "--verbose")).isEqualTo(1);
-    assertThat(err.toString()).contains("\tat org.wild3d.cli.ExitCodesTest$Tool.call");
+    // The class name only in the stack trace that --verbose asks for.
+    assertThat(err.toString()).startsWith("tool: index went negative\n"
+        + "java.lang.IllegalStateException: index went negative\n")
+        .contains("\tat org.wild3d.cli.ExitCodesTest$Tool.call");
+  }
+
+  /** Every error line starts with the executable's name, says what failed in words, no class. */
+  @Test
+  void unexpectedFailuresAreDescribedInWordsWithoutJavaClassNames() {
+    String hint = " (run with --verbose or WILD3D_DEBUG=1 for the stack trace)\n";
+    String[][] cases = {
+      {"no-message", "tool: an internal error without a message"},
+      {"wrapped", "tool: no such file or directory: /no/such/file.png"},
+      {"io", "tool: writing checkpoint runs/1/step-000000004: permission denied:"
+          + " runs/1/.tmp-step-000000004"},
+      {"utf8", "tool: not UTF-8 text (a malformed sequence of 3 bytes)"},
+      {"oom", "tool: out of Java heap memory (Java heap space); give the JVM more"
+          + " (WILD3D_JAVA_OPTS=-Xmx16g) or lower the batch size"},
+    };
+    for (String[] c : cases) {
+      err.getBuffer().setLength(0);
+      assertThat(run(new Tool(), "--fail", c[0])).as(c[0]).isEqualTo(1);
+      assertThat(err.toString()).as(c[0]).isEqualTo(c[1] + hint)
+          .doesNotContainPattern("[a-z]+\\.[a-z]+\\.[A-Z]\\w*(Exception|Error)")
+          .doesNotContain("error:");
+    }
+  }
+
+  @Test
+  void aStoppedRunGivesFiveWithItsLineAndNoStackTraceEvenWhenVerbose() {
+    assertThat(run(new Tool(), "--fail", "stopped", "--verbose")).isEqualTo(5);
+    assertThat(err.toString()).isEqualTo(
+        "tool: stopped by SIGTERM at step 4 (0.016 kimg): checkpoint step-000000004 written\n");
   }
 
   @Test

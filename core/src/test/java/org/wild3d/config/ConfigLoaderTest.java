@@ -196,6 +196,23 @@ class ConfigLoaderTest {
         .hasMessageContaining(f.toString());
   }
 
+  /** A file that is not UTF-8 is said in words, with where, not as a Java exception name. */
+  @Test
+  void aConfigThatIsNotUtf8IsSaidInWords(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("latin1.pbtxt");
+    Files.write(f, "# caf\u00e9\nmodel { num_classes: 2 }\n"
+        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    assertThatThrownBy(() -> ConfigLoader.load(f, List.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(f + ": expected a readable UTF-8 text file, found not UTF-8 text "
+            + "(byte 0xE9 at line 1, column 6; save the file as UTF-8)")
+        .hasMessageNotContaining("Exception");
+    // A byte-order mark (Windows editors) is not an error.
+    Files.write(f, ("\uFEFF" + ConfigLoader.defaultText())
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(ConfigLoader.load(f, List.of()).resolved().getModel().getNumClasses()).isPositive();
+  }
+
   @Test
   void loadsAFileAndNamesTheExperimentAfterIt(@TempDir Path dir) throws Exception {
     Path f = dir.resolve("chairs v2.pbtxt");

@@ -139,8 +139,8 @@ class DatasetTest {
             + "found 8x6")
         .hasMessageContaining("00000/img00000003.png: missing file")
         .hasMessageContaining("00000/img00000004.png: not a PNG file")
-        .hasMessageContaining("00000/img00000005.png: label out of range: expected class index in "
-            + "[0, 1] (2 class names), found 7");
+        .hasMessageContaining("00000/img00000005.png (labels[5]): label out of range: expected "
+            + "class index in [0, 1] (2 class names in wild3d.class_names), found 7");
   }
 
   @Test

@@ -147,9 +147,18 @@ class ImageFolderImporterTest {
   @Test
   void strictFailsListingEveryProblemAndWritesNothing() {
     Path dest = tmp.resolve("strict");
-    assertThatThrownBy(() -> ImageFolderImporter.run(options(dest, true), null))
+    StringWriter log = new StringWriter();
+    assertThatThrownBy(() -> ImageFolderImporter.run(options(dest, true),
+        new PrintWriter(log, true)))
         .isInstanceOf(DataException.class)
-        .hasMessageContaining("n003empty/: empty class folder");
+        .hasMessageContaining("4 problems")
+        .hasMessageContaining("n003empty/: empty class folder (no jpg/jpeg/png/bmp/gif images)\n")
+        .hasMessageContaining("n001cats/f_corrupt.jpg: corrupt or truncated image")
+        .hasMessageContaining("n001cats/g_truncated.png: corrupt or truncated image")
+        .hasMessageContaining("n001cats/h_truncated.jpg: corrupt or truncated image")
+        .hasMessageNotContaining("skipped");
+    assertThat(log.toString()).contains("problem: n003empty/").contains("problem: n001cats/f_")
+        .doesNotContain("skipped");
     assertThat(dest).doesNotExist();
   }
 

@@ -72,6 +72,54 @@ class MeshesGeneratorTest {
         .hasMessageContaining("empty: empty class folder");
   }
 
+  /** Class folders and mesh files that are symbolic links leading out of the root are refused. */
+  @Test
+  void symbolicLinksLeadingOutOfTheMeshRootAreRefused() throws IOException {
+    Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+    Files.writeString(elsewhere.resolve("e.off"), CUBE_OFF);
+    Path root = tmp.resolve("meshes");
+    Files.createDirectories(root.resolve("box"));
+    Files.writeString(root.resolve("box/cube.off"), CUBE_OFF);
+    Files.createSymbolicLink(root.resolve("linked"), elsewhere);
+    Files.createSymbolicLink(root.resolve("box/l.off"), elsewhere.resolve("e.off"));
+    Files.createSymbolicLink(root.resolve("box/in.off"), root.resolve("box/cube.off"));
+    String real = elsewhere.toRealPath().toString();
+    assertThatThrownBy(() -> MeshesGenerator.scan(root))
+        .isInstanceOf(DataException.class)
+        .hasMessageContaining("2 problems")
+        .hasMessageContaining("box/l.off: expected a mesh file inside the mesh root, found a "
+            + "symbolic link leading to " + real + "/e.off, outside ")
+        .hasMessageContaining("linked/: expected a class folder inside the mesh root, found a "
+            + "symbolic link leading to " + real + ", outside ")
+        .hasMessageNotContaining("in.off");
+    Files.delete(root.resolve("linked"));
+    Files.delete(root.resolve("box/l.off"));
+    assertThat(MeshesGenerator.scan(root).meshes()).extracting(MeshesGenerator.Source::relativePath)
+        .containsExactly("box/cube.off", "box/in.off");
+
+    // A material library outside the root (valid, red) is not read while rendering: grey.
+    Files.writeString(tmp.resolve("outside.mtl"), "newmtl red\nKd 1 0 0\n");
+    Files.writeString(root.resolve("box/t.obj"), "mtllib ../../outside.mtl\nusemtl red\n"
+        + TETRA_OBJ);
+    StringWriter log = new StringWriter();
+    MeshesGenerator.generate(tmp.resolve("ds"), MeshesGenerator.scan(root), 1, 1, 8,
+        CameraPrior.getDefaultInstance(), true, 1, new PrintWriter(log, true));
+    assertThat(log.toString()).contains("box/t.obj:1: material library ../../outside.mtl: "
+        + "expected a file inside the mesh root " + root.toRealPath() + ", found a path that leads "
+        + "outside " + root.toRealPath() + "; not read, using grey");
+
+    // An object record of a synthetic dataset names its file inside the mesh root too.
+    JsonObject o = new JsonObject();
+    o.addProperty("id", 3);
+    o.addProperty("kind", "mesh");
+    o.addProperty("file", "../elsewhere/e.off");
+    assertThatThrownBy(() -> SyntheticObjects.mesh(o, root))
+        .isInstanceOf(DataException.class)
+        .hasMessage("object 3 file \"../elsewhere/e.off\": expected a relative path inside the "
+            + "mesh root " + root + ", found a '..' segment (dataset.json wild3d.objects; "
+            + "regenerate the dataset)");
+  }
+
   @Test
   void furnitureCataloguesAreClassifiedExtractedAndRotated() throws IOException {
     assertThat(FurnitureCatalog.classify("Dining chair")).isEqualTo("chair");

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.wild3d.camera.Camera;
 import org.wild3d.checkpoint.CheckpointManager.Checkpoint;
+import org.wild3d.checkpoint.CheckpointRestore;
 import org.wild3d.config.Experiment;
 import org.wild3d.config.LoadedConfig;
 import org.wild3d.model.Snapshot;
@@ -33,7 +34,7 @@ class InverterTest {
     run = dir.resolve("run");
     cfg = loaded.resolved();
     TinyRuns.writeRun(run, loaded, 40, TinyRuns.Inputs.of(cfg, 2), 1f);
-    ckpt = Snapshot.findCheckpoint(run, null);
+    ckpt = CheckpointRestore.choose(run, null, new PrintWriter(new StringWriter()));
   }
 
   private static Inverter open(Experiment c) {

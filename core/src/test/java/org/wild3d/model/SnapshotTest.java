@@ -76,7 +76,8 @@ class SnapshotTest {
         .isInstanceOf(DataException.class)
         .satisfies(e -> assertThat(((Wild3dException) e).exitCode()).isEqualTo(4))
         .hasMessageContaining(run.resolve("checkpoints/step-000000002").toString())
-        .hasMessageContaining("architecture hash");
+        .hasMessageContaining("found 1 field that differs:\n"
+            + "  model.triplane.channels: 4 in the checkpoint, 8 in the config\n");
   }
 
   @Test

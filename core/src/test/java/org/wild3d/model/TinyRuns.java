@@ -124,7 +124,7 @@ public final class TinyRuns {
         }
         new CheckpointManager(run.resolve("checkpoints"), 5).save(s, new Manifest(step,
             step * 0.008, cfg.getSeed(), Configs.hash(cfg), Configs.architectureHash(cfg),
-            Version.get(), Map.of()));
+            Version.get(), Map.of()), cfg);
         return out;
       }
     }

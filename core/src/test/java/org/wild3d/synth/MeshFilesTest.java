@@ -69,6 +69,54 @@ class MeshFilesTest {
     assertThat(r.image().get(8, 8, 2)).isZero();
   }
 
+  /**
+   * Files a mesh names are read only inside its root: '..' that stays inside is fine (ShapeNet's
+   * {@code ../images/texture0.jpg}); a material or texture outside (here valid red ones, which
+   * would show if read) is not opened, and a warning says so.
+   */
+  @Test
+  void materialsAndTexturesOutsideTheMeshRootAreNotRead() throws IOException {
+    byte[] red = new byte[4 * 4 * 3];
+    for (int i = 0; i < red.length; i += 3) {
+      red[i] = (byte) 255;
+    }
+    Path outsidePng = Files.write(tmp.resolve("outside.png"), Images.encodePng(new RgbImage(4, 4,
+        red)));
+    Files.writeString(tmp.resolve("outside.mtl"), "newmtl red\nKd 1 0 0\n");
+    Path root = Files.createDirectories(tmp.resolve("root/chair/m1/models"));
+    Files.createDirectories(tmp.resolve("root/chair/m1/images"));
+    Files.write(tmp.resolve("root/chair/m1/images/tex.png"), Images.encodePng(new RgbImage(4, 4,
+        red)));
+    String tri = "v 0 0 0\nv 1 0 0\nv 0 1 0\nvt 0 0\nvt 1 0\nvt 0 1\n";
+    Files.writeString(root.resolve("in.mtl"), "newmtl tex\nKd 0.2 0.2 0.2\nmap_Kd ../images/tex.png\n"
+        + "newmtl abs\nKd 0.3 0.3 0.3\nmap_Kd " + outsidePng.toAbsolutePath() + "\n"
+        + "newmtl up\nKd 0.4 0.4 0.4\nmap_Kd ../../../../outside.png\n");
+    Files.writeString(root.resolve("m.obj"), "mtllib in.mtl\nmtllib ../../../../outside.mtl\n"
+        + tri + "usemtl tex\nf 1/1 2/2 3/3\nusemtl abs\nf 1/1 2/2 3/3\nusemtl up\n"
+        + "f 1/1 2/2 3/3\nusemtl red\nf 1 2 3\n");
+    List<String> warnings = new ArrayList<>();
+    Mesh m = MeshFiles.load(root.resolve("m.obj"), tmp.resolve("root"), warnings);
+    assertThat(m.materials().get(0).texture()).isNotNull();
+    assertThat(m.materials().get(1).texture()).isNull();
+    assertThat(m.materials().get(2).texture()).isNull();
+    assertThat(m.materials().get(3).diffuse()).containsExactly(0.7f, 0.7f, 0.7f);
+    String realRoot = tmp.resolve("root").toRealPath().toString();
+    assertThat(String.join("\n", warnings))
+        .contains("m.obj:2: material library ../../../../outside.mtl: expected a file inside the "
+            + "mesh root " + realRoot + ", found a path that leads outside " + realRoot
+            + "; not read, using grey")
+        .contains("in.mtl: texture " + outsidePng.toAbsolutePath() + ": expected a file inside "
+            + "the mesh root " + realRoot + ", found an absolute path outside " + realRoot
+            + "; not read, using Kd")
+        .contains("in.mtl: texture ../../../../outside.png: expected a file inside the mesh root")
+        .contains("material \"red\" not defined");
+    // Without a root, a mesh's own folder is the root.
+    List<String> own = new ArrayList<>();
+    MeshFiles.load(root.resolve("m.obj"), own);
+    assertThat(String.join("\n", own)).contains("texture ../images/tex.png: expected a file "
+        + "inside the mesh root");
+  }
+
   @Test
   void plyAsciiAndBinaryWithVertexColours() throws IOException {
     String header = "ply\nformat %s 1.0\ncomment tiny\nelement vertex 3\nproperty float x\n"

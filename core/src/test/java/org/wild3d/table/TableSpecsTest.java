@@ -121,6 +121,17 @@ class TableSpecsTest {
   }
 
   @Test
+  void aSpecThatIsNotUtf8IsSaidInWords() throws Exception {
+    Path f = dir.resolve("latin1.pbtxt");
+    java.nio.file.Files.write(f, "name: \"caf\u00e9\"\n"
+        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    ConfigException e = catchThrowableOfType(ConfigException.class, () -> TableSpecs.load(f));
+    assertThat(e.getMessage()).contains("expected a readable UTF-8 text file, found not UTF-8 "
+        + "text (byte 0xE9 at line 1, column 11; save the file as UTF-8)")
+        .doesNotContain("Exception");
+  }
+
+  @Test
   void missingFileIsAConfigErrorNamingIt() {
     ConfigException e = catchThrowableOfType(ConfigException.class,
         () -> TableSpecs.load(dir.resolve("nope.pbtxt")));

@@ -63,7 +63,7 @@ final class ExportCommand implements Callable<Integer> {
           "--truncation: expected a finite number, found " + truncation);
     }
     GeneratorExporter.Exported e = GeneratorExporter.export(run, checkpoint, out,
-        new GeneratorExporter.Options(truncation, force, threads));
+        new GeneratorExporter.Options(truncation, force, threads), spec.commandLine().getErr());
     print(spec.commandLine().getOut(), e);
     return 0;
   }

@@ -2,8 +2,10 @@ package org.wild3d.eval;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.wild3d.checkpoint.CheckpointRestore;
 import org.wild3d.geometry.FieldMeshes;
 import org.wild3d.geometry.ObjWriter;
 import org.wild3d.geometry.PlyWriter;
@@ -78,8 +80,9 @@ final class MeshCommand implements Callable<Integer> {
     PrintWriter out = cl.getOut();
     PrintWriter log = cl.getErr();
     int empty = 0;
-    try (Snapshot snap = scenes.open()) {
+    try (Snapshot snap = scenes.open(log)) {
       int[] classes = scenes.classes(cl, snap.numClasses());
+      String source = "from " + CheckpointRestore.describe(snap.checkpoint());
       ScalarGrid grid = FieldMeshes.grid(snap, resolution);
       int total = seeds.length * classes.length;
       out.printf("%-22s %9s %9s %7s %17s %7s  %s%n", "scene", "vertices", "faces", "closed",
@@ -105,10 +108,13 @@ final class MeshCommand implements Callable<Integer> {
             continue;
           }
           Path file = scenes.out.resolve(stem + "." + fmt);
+          List<String> comments = List.of(source, String.format(Locale.ROOT,
+              "scene: seed %d, class %d, truncation %s; grid %d^3, sigma level %s", seed, cls,
+              scenes.truncation, resolution, threshold));
           if (fmt.equals("ply")) {
-            PlyWriter.write(mesh, file);
+            PlyWriter.write(mesh, file, true, comments);
           } else {
-            ObjWriter.write(mesh, file);
+            ObjWriter.write(mesh, file, comments);
           }
           double sec = (System.nanoTime() - t0) / 1e9;
           boolean closed = mesh.isClosed();

@@ -211,7 +211,7 @@ final class MetricsCommand implements Callable<Integer> {
         results = MetricJobs.compute(specs, a, fp, real, fake, stats, prov, settings, log);
       }
     } else {
-      try (Snapshot snap = Snapshot.open(target.run, checkpoint, threads);
+      try (Snapshot snap = Snapshot.open(target.run, checkpoint, threads, log);
           Dataset ds = Datasets.open(data, cfg.getCamera(), data.getResolution(), log)) {
         var ckpt = snap.checkpoint();
         classNames = ds.classNames();
@@ -219,6 +219,7 @@ final class MetricsCommand implements Callable<Integer> {
         prov.put("checkpoint", ckpt.dir().toAbsolutePath().normalize().toString());
         prov.put("step", Long.toString(ckpt.manifest().step()));
         prov.put("kimg", Double.toString(ckpt.manifest().kimg()));
+        prov.put("checkpoint_verification", ckpt.verification().label());
         prov.put("config_hash", ckpt.manifest().configHash());
         try {
           results = MetricJobs.ofGenerator(snap, ds, specs, settings, prov, log);

@@ -1,5 +1,7 @@
 package org.wild3d.eval;
 
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
 import java.awt.Image;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -34,7 +36,8 @@ import picocli.CommandLine.Spec;
  *   <li>{@code depth.png} and {@code opacity.png}: the same layout from the neural rendering;
  *       depth as grey {@code opacity·(far − d)/(far − near)} (white = near, black = far or
  *       empty) with near/far the range of depths seen where opacity > 0.5, written to {@code
- *       depth.json};
+ *       depth.json} with the layout, ψ and the checkpoint the pictures come from (directory,
+ *       step, verification);
  *   <li>{@code orbit-seedSSSS-classCC.gif} per scene: rings at several elevations and a loop over
  *       both poles ({@link SphereViews#orbit}).
  * </ul>
@@ -53,6 +56,7 @@ final class RenderCommand implements Callable<Integer> {
   static final int CAMERAS_PER_CALL = 8;
   /** Opacity above which a pixel's depth counts for the depth range. */
   static final float OPAQUE = 0.5f;
+  private static final Gson JSON = new GsonBuilder().disableHtmlEscaping().create();
 
   @Spec CommandSpec spec;
 
@@ -94,7 +98,7 @@ final class RenderCommand implements Callable<Integer> {
     long[] seeds = scenes.seeds(cl);
     PrintWriter out = cl.getOut();
     PrintWriter log = cl.getErr();
-    try (Snapshot snap = scenes.open()) {
+    try (Snapshot snap = scenes.open(log)) {
       int[] classes = scenes.classes(cl, snap.numClasses());
       CameraPrior prior = snap.config().getCamera();
       int res = snap.imageResolution();
@@ -266,11 +270,15 @@ final class RenderCommand implements Callable<Integer> {
           "near_far_from": "min/max expected depth over pixels with opacity > %.2f",
           "opacity_png": "opacity.png (255 * opacity)",
           "layout": "rows = classes %s, columns = seeds %s x %d views",
-          "checkpoint": "%s"
+          "truncation_psi": %s,
+          "checkpoint": %s,
+          "checkpoint_step": %d,
+          "checkpoint_verification": "%s"
         }
         """, range[0], range[1], OPAQUE, Arrays.toString(classes), Arrays.toString(seeds),
-        views,
-        snap.checkpoint().dir().toAbsolutePath().normalize().toString().replace("\\", "/"));
+        views, scenes.truncation,
+        JSON.toJson(snap.checkpoint().dir().toAbsolutePath().normalize().toString()),
+        snap.checkpoint().manifest().step(), snap.checkpoint().verification().label());
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
       Files.writeString(file, json, StandardCharsets.UTF_8);

@@ -1,5 +1,6 @@
 package org.wild3d.eval;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,9 +85,12 @@ final class SceneOptions {
     }
   }
 
-  /** Opens the run's snapshot (exit 4 naming the path when there is none). */
-  Snapshot open() {
-    return Snapshot.open(run, checkpoint, threads);
+  /**
+   * Opens the run's snapshot (exit 4 naming the path when there is none, or no checkpoint that
+   * verifies); the {@code checkpoint: DIR (step N, verified)} line and notes go to {@code log}.
+   */
+  Snapshot open(PrintWriter log) {
+    return Snapshot.open(run, checkpoint, threads, log);
   }
 
   /**

@@ -20,10 +20,10 @@ import java.util.concurrent.Callable;
 import org.wild3d.DataException;
 import org.wild3d.Wild3dException;
 import org.wild3d.checkpoint.CheckpointManager.Checkpoint;
+import org.wild3d.checkpoint.CheckpointRestore;
 import org.wild3d.metrics.ClassifierCache;
 import org.wild3d.metrics.MetricResult;
 import org.wild3d.metrics.MetricSpec;
-import org.wild3d.model.Snapshot;
 import org.wild3d.table.CachedMetrics;
 import org.wild3d.table.TableFormat;
 import org.wild3d.table.TableRow;
@@ -96,7 +96,7 @@ final class TableCommand implements Callable<Integer> {
     PrintWriter log = spec.commandLine().getErr();
     TableSpec table = TableSpecs.load(specFile);
     List<MetricSpec> metrics = TableSpecs.metrics(table);
-    List<Resolved> rows = resolve(table);
+    List<Resolved> rows = resolve(table, log);
 
     List<List<String>> missing = new ArrayList<>();
     for (Resolved r : rows) {
@@ -189,7 +189,7 @@ final class TableCommand implements Callable<Integer> {
   }
 
   /** Rows with their run and checkpoint; every missing run is reported together (exit 4). */
-  private List<Resolved> resolve(TableSpec table) {
+  private List<Resolved> resolve(TableSpec table, PrintWriter log) {
     Path base = root != null ? root : Path.of("");
     List<String> absent = new ArrayList<>();
     for (TableRow row : table.getRowList()) {
@@ -214,7 +214,7 @@ final class TableCommand implements Callable<Integer> {
         if (run == null) {
           throw new DataException("checkpoint " + p + ": expected RUN/checkpoints/step-NNNNNNNNN");
         }
-        Checkpoint c = Snapshot.findCheckpoint(run, isCheckpoint ? p : null);
+        Checkpoint c = CheckpointRestore.choose(run, isCheckpoint ? p : null, log);
         rows.add(new Resolved(row, p, run, c));
       } catch (DataException e) {
         throw new DataException("row \"" + row.getLabel() + "\" (" + p + "): " + e.getMessage(),

@@ -16,12 +16,12 @@ import java.util.concurrent.Callable;
 import org.wild3d.DataException;
 import org.wild3d.camera.Camera;
 import org.wild3d.checkpoint.CheckpointManager.Checkpoint;
+import org.wild3d.checkpoint.CheckpointRestore;
 import org.wild3d.config.Experiment;
 import org.wild3d.config.Invert;
 import org.wild3d.data.Dataset;
 import org.wild3d.data.SyntheticObjects;
 import org.wild3d.data.TrueView;
-import org.wild3d.model.Snapshot;
 import org.wild3d.synth.Mesh;
 import org.wild3d.synth.MeshRenderer;
 import org.wild3d.synth.RenderOptions;
@@ -105,10 +105,11 @@ final class BenchCommand implements Callable<Integer> {
     Experiment cfg = Reconstruction.config(spec.commandLine(), run, overrides, latentSpace);
     int res = cfg.getData().getResolution();
     List<Row> rows = new ArrayList<>();
+    Checkpoint ckpt;
     try (Dataset ds = Reconstruction.dataset(dataset)) {
       int[] idx = parseIndices(indices, ds.size());
-      Checkpoint ckpt = Snapshot.findCheckpoint(run, checkpoint);
-      Reconstruction.checkArchitecture(ckpt, cfg);
+      ckpt = CheckpointRestore.choose(run, checkpoint, log);
+      CheckpointRestore.checkArchitecture(ckpt, cfg); // before a classifier or graph is built
       PerceptualDistance perceptual = Reconstruction.perceptual(cfg, threads, log);
       try (Inverter inv = Inverter.open(cfg, ckpt, perceptual, threads)) {
         for (int i : idx) {
@@ -134,6 +135,9 @@ final class BenchCommand implements Callable<Integer> {
         Map<String, Object> j = new LinkedHashMap<>();
         j.put("run", run.toAbsolutePath().toString());
         j.put("dataset", dataset.toAbsolutePath().toString());
+        j.put("checkpoint", ckpt.dir().toAbsolutePath().toString());
+        j.put("checkpoint_step", ckpt.manifest().step());
+        j.put("checkpoint_verification", ckpt.verification().label());
         j.put("invert", org.wild3d.config.Configs.toText(
             Experiment.newBuilder().setInvert(cfg.getInvert()).build()));
         j.put("rows", rows);

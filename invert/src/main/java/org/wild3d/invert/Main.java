@@ -16,6 +16,7 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import org.wild3d.DataException;
+import org.wild3d.checkpoint.CheckpointRestore;
 import org.wild3d.cli.Cli;
 import org.wild3d.cli.Verbosity;
 import org.wild3d.cli.VersionProvider;
@@ -23,7 +24,6 @@ import org.wild3d.config.Experiment;
 import org.wild3d.config.Invert;
 import org.wild3d.data.Dataset;
 import org.wild3d.image.Images;
-import org.wild3d.model.Snapshot;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -168,9 +168,11 @@ public final class Main implements Callable<Integer> {
         report.put("dataset_class", ds.classOf(index));
       }
     }
-    var ckpt = Snapshot.findCheckpoint(run, checkpoint);
+    var ckpt = CheckpointRestore.choose(run, checkpoint, log);
+    CheckpointRestore.checkArchitecture(ckpt, cfg); // before a classifier or graph is built
     report.put("checkpoint", ckpt.dir().toAbsolutePath().toString());
-    Reconstruction.checkArchitecture(ckpt, cfg);
+    report.put("checkpoint_step", ckpt.manifest().step());
+    report.put("checkpoint_verification", ckpt.verification().label());
     long t0 = System.nanoTime();
     PerceptualDistance perceptual = Reconstruction.perceptual(cfg, threads, log);
     try (Inverter inv = Inverter.open(cfg, ckpt, perceptual, threads)) {

@@ -3,7 +3,9 @@ package org.wild3d.invert;
 import com.google.gson.GsonBuilder;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -16,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.wild3d.camera.Camera;
+import org.wild3d.checkpoint.CheckpointRestore;
 import org.wild3d.config.Configs;
 import org.wild3d.config.Experiment;
 import org.wild3d.geometry.FieldMeshes;
@@ -107,7 +110,7 @@ final class OutputWriter {
       inv.saveGenerator(gen, prov);
       // The reconstructed object as a mesh: the tuned generator's field around the pivot.
       Map<String, Object> meshReport = new LinkedHashMap<>();
-      try (Snapshot tuned = Snapshot.open(gen, 0)) {
+      try (Snapshot tuned = Snapshot.open(gen, 0, new PrintWriter(Writer.nullWriter()))) {
         FieldMeshes.Extracted m = FieldMeshes.extract(tuned, r.pivot().ws(),
             FieldMeshes.grid(tuned, MESH_RESOLUTION), MESH_LEVEL);
         meshReport.put("resolution", MESH_RESOLUTION);
@@ -116,7 +119,8 @@ final class OutputWriter {
         if (m.mesh().isEmpty()) {
           meshReport.put("note", "no surface: sigma never reaches the level; no mesh.ply");
         } else {
-          PlyWriter.write(m.mesh(), tmp.resolve("mesh.ply"));
+          PlyWriter.write(m.mesh(), tmp.resolve("mesh.ply"), true, List.of(
+              "from the PTI-tuned generator of " + CheckpointRestore.describe(inv.checkpoint())));
           meshReport.put("file", "mesh.ply");
           meshReport.put("vertices", m.mesh().vertexCount());
           meshReport.put("faces", m.mesh().faceCount());

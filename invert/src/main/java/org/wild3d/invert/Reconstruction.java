@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.wild3d.DataException;
-import org.wild3d.checkpoint.CheckpointManager.Checkpoint;
 import org.wild3d.config.ConfigLoader;
 import org.wild3d.config.Configs;
 import org.wild3d.config.Experiment;
@@ -108,23 +107,6 @@ final class Reconstruction {
     Inverter.Pivot pivot = inv.pivot();
     Inverter.Stage s2 = inv.tune(log);
     return new Result(target, classIndex >= 0, search, s1, s2, pivot);
-  }
-
-  /**
-   * Fails early (before a classifier is trained or a graph built) when {@code ckpt} was written
-   * for another architecture than {@code cfg}; {@link Inverter#open} checks the same again.
-   *
-   * @throws DataException (exit 4) naming the checkpoint
-   */
-  static void checkArchitecture(Checkpoint ckpt, Experiment cfg) {
-    String want = Configs.architectureHash(cfg);
-    String found = ckpt.manifest().architectureHash();
-    if (!found.equals(want)) {
-      throw new DataException("checkpoint " + ckpt.dir().toAbsolutePath().normalize()
-          + ": expected architecture hash " + want + " (the run's " + Configs.RESOLVED_FILE
-          + "), found " + found + " (the checkpoint belongs to another model/render config:"
-          + " pass a checkpoint written for this run)");
-    }
   }
 
   /** Opens a dataset folder/zip for --dataset, naming the option on failure. */

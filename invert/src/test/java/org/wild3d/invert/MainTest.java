@@ -159,11 +159,53 @@ class MainTest {
     assertThat(report.get("psnr_input_view").getAsDouble()).isEqualTo(
         report.getAsJsonObject("stage2").get("psnr").getAsDouble());
     assertThat(report.getAsJsonObject("search").get("renders").getAsInt()).isEqualTo(4 + 4);
-    // the tuned generator is a run directory that Snapshot opens (architecture hash checked)
+    // report.json and the log say which checkpoint was inverted
+    Path ckpt = r.resolve("checkpoints/step-000000020");
+    assertThat(report.get("checkpoint").getAsString()).isEqualTo(ckpt.toAbsolutePath().toString());
+    assertThat(report.get("checkpoint_step").getAsLong()).isEqualTo(20);
+    assertThat(report.get("checkpoint_verification").getAsString()).isEqualTo("verified");
+    assertThat(out.toString()).startsWith("checkpoint: " + ckpt + " (step 20, verified)\n");
+    if (mesh.has("file")) {
+      assertThat(Files.readAllLines(outDir.resolve("mesh.ply"),
+          java.nio.charset.StandardCharsets.ISO_8859_1)).contains("comment from the PTI-tuned"
+          + " generator of checkpoint: " + ckpt + " (step 20, verified)");
+    }
+    // the tuned generator is a run directory that Snapshot opens (verified, architecture checked)
     try (Snapshot snap = Snapshot.open(outDir.resolve("generator"), 2)) {
       assertThat(snap.numClasses()).isEqualTo(3);
       assertThat(snap.checkpoint().manifest().extra()).containsKey("pti_source_checkpoint");
+      assertThat(snap.checkpoint().verification().label()).isEqualTo("verified");
     }
+  }
+
+  @Test
+  void aTruncatedNewestCheckpointIsSkippedSayingSoAndRefusedWhenNamed() throws Exception {
+    Path r = tinyRun("tiny", "");
+    LoadedConfig c = TinyRuns.config(dir.resolve("cache"), "");
+    TinyRuns.writeRun(r, c, 10, TinyRuns.Inputs.of(c.resolved(), 1), 1f);
+    Path newest = r.resolve("checkpoints/step-000000020");
+    Path older = r.resolve("checkpoints/step-000000010");
+    Path data = newest.resolve("variables.data-00000-of-00001");
+    byte[] b = Files.readAllBytes(data);
+    Files.write(data, Arrays.copyOf(b, b.length / 3));
+    Path img = image16("obj.png");
+    String reason = "variables.data-00000-of-00001 is " + b.length / 3 + " bytes, the manifest"
+        + " says " + b.length + " (truncated or damaged)";
+    assertThat(run("--run", r.toString(), "--image", img.toString(), "--checkpoint",
+        newest.toString(), "--out", dir.resolve("refused").toString(), "--override", FAST))
+        .isEqualTo(4);
+    assertThat(err.toString()).startsWith("wild3d-invert: checkpoint " + newest + ": " + reason
+        + " (--checkpoint named it, so no other is used");
+    assertThat(dir.resolve("refused")).doesNotExist();
+    Path outDir = dir.resolve("recon");
+    assertThat(run("--run", r.toString(), "--image", img.toString(), "--out", outDir.toString(),
+        "--override", FAST, "--threads", "2")).as(err.toString()).isZero();
+    assertThat(out.toString()).startsWith("checkpoint " + newest + ": " + reason
+        + "; using step-000000010 instead\ncheckpoint: " + older + " (step 10, verified)\n");
+    JsonObject report = JsonParser.parseString(Files.readString(outDir.resolve("report.json")))
+        .getAsJsonObject();
+    assertThat(report.get("checkpoint").getAsString()).isEqualTo(older.toAbsolutePath().toString());
+    assertThat(report.get("checkpoint_step").getAsLong()).isEqualTo(10);
   }
 
   @Test
@@ -215,7 +257,9 @@ class MainTest {
     assertThat(run("--run", other.toString(), "--image", img.toString(), "--out",
         outDir.toString(), "--override", FAST)).isEqualTo(4);
     assertThat(err.toString()).contains("checkpoint " + ckpt.toAbsolutePath().normalize()
-        + ": expected architecture hash");
+        + ": expected the architecture (model and render) of the config it is opened with, found"
+        + " 1 field that differs:\n  model.decoder.hidden_dim: 16 in the checkpoint, 8 in the"
+        + " config\n");
 
     assertThat(run("--run", r.toString(), "--image", img.toString(), "--out", outDir.toString(),
         "--override", "render { samples_stratified: 7 }")).as(err.toString()).isEqualTo(2);

@@ -125,8 +125,9 @@ public final class DatasetCommand implements Callable<Integer> {
           org.wild3d.viz.DatasetGrid.write(ds, 16, 12, grid);
           out.printf("grid: %s%n", grid);
         }
-        out.printf("dataset: %s%nimages: %d%nresolution: %dx%d%nclasses: %d%n", ds.location(),
-            ds.size(), ds.resolution(), ds.resolution(), ds.numClasses());
+        out.printf("dataset: %s%nimages: %d%nresolution: %dx%d%ncolour: %s%nclasses: %d%n",
+            ds.location(), ds.size(), ds.resolution(), ds.resolution(), ds.colourSummary(),
+            ds.numClasses());
         int[] counts = ds.classCounts();
         for (int k = 0; k < counts.length; k++) {
           out.printf("  %4d %-30s %d images%n", k, ds.classNames().get(k), counts[k]);
@@ -150,16 +151,21 @@ public final class DatasetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      List<String> problems = Dataset.check(path);
-      if (!problems.isEmpty()) {
-        PrintWriter err = spec.commandLine().getErr();
-        err.printf("error: dataset %s: %d images do not decode:%n", path, problems.size());
-        problems.forEach(p -> err.println("  " + p));
-        err.flush();
-        return Wild3dException.EXIT_DATA;
+      try (Dataset ds = Dataset.open(path)) {
+        List<String> problems = ds.check();
+        if (!problems.isEmpty()) {
+          PrintWriter err = spec.commandLine().getErr();
+          err.printf("%s: dataset %s: %d images do not decode:%n", spec.root().name(), path,
+              problems.size());
+          problems.forEach(p -> err.println("  " + p));
+          err.flush();
+          return Wild3dException.EXIT_DATA;
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("ok: every image of " + path + " decodes");
+        out.println("colour: " + ds.colourSummary());
+        out.flush();
       }
-      spec.commandLine().getOut().println("ok: every image of " + path + " decodes");
-      spec.commandLine().getOut().flush();
       return 0;
     }
   }

@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
  * bench}, {@code dataset}) are added to {@link #commandLine(TrainJob)}'s result.
  */
 @Command(
-    name = "wild3d-train",
+    name = Main.NAME,
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     scope = ScopeType.INHERIT,
@@ -36,11 +36,16 @@ import picocli.CommandLine.Spec;
     description = "Trains a class-conditional 3D GAN from unposed images.",
     footer = {
       "",
-      "Exit codes: 0 ok, 1 failure, 2 usage, 3 bad config, 4 bad dataset/checkpoint.",
+      "Exit codes: 0 ok, 1 failure, 2 usage, 3 bad config, 4 bad dataset/checkpoint, 5 stopped by",
+      "SIGINT/SIGTERM after writing a checkpoint (--resume continues; a second signal aborts",
+      "at once with 130/143).",
       "Example: wild3d-train --config configs/shapes-64.pbtxt "
           + "--override 'train { batch_size: 16 }' --dry-run"
     })
 public final class Main implements Callable<Integer> {
+  /** The executable's name: the prefix of its messages. */
+  static final String NAME = "wild3d-train";
+
   @Spec CommandSpec spec;
 
   @Mixin ConfigOptions config;

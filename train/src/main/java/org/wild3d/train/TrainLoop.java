@@ -24,6 +24,7 @@ import org.wild3d.camera.Camera;
 import org.wild3d.camera.CameraSampler;
 import org.wild3d.camera.Cameras;
 import org.wild3d.checkpoint.CheckpointManager;
+import org.wild3d.checkpoint.CheckpointRestore;
 import org.wild3d.checkpoint.Manifest;
 import org.wild3d.config.ConfigError;
 import org.wild3d.config.ConfigException;
@@ -36,6 +37,7 @@ import org.wild3d.data.BatchReader;
 import org.wild3d.data.Dataset;
 import org.wild3d.data.Datasets;
 import org.wild3d.log.EventLog;
+import org.wild3d.log.Progress;
 import org.wild3d.metrics.MetricJobs;
 import org.wild3d.metrics.MetricRegistry;
 import org.wild3d.metrics.MetricResult;
@@ -53,6 +55,11 @@ import org.wild3d.viz.Grid;
  * <p>Everything random in a step derives from {@code (Experiment.seed, step)} — latents, classes,
  * cameras, noise and ray jitter — and the data reader's position is checkpointed, so {@code
  * --resume} continues exactly where the last checkpoint left off.
+ *
+ * <p>Checkpoints: every {@code train.snapshot_ticks} ticks (with the metrics), at the end of the
+ * first tick (so a run that dies early can resume; no metrics), and when the run ends: at {@code
+ * train.total_kimg}, at {@code train.max_minutes}, or on SIGINT/SIGTERM ({@link GracefulStop}:
+ * after the step in flight, without the remaining metrics and samples; exit code 5).
  */
 public final class TrainLoop implements TrainJob {
   /** Views of each scene in the sample grid (azimuths around a 60° polar ring). */
@@ -61,6 +68,23 @@ public final class TrainLoop implements TrainJob {
   static final int GRID_SCENES = 2;
   /** At most this many classes (rows) in the sample grid. */
   static final int GRID_CLASSES = 8;
+
+  /** Called after every training step with the step count and the job's stop control. */
+  @FunctionalInterface
+  interface AfterStep {
+    void accept(long step, GracefulStop stop);
+  }
+
+  private final AfterStep afterStep;
+
+  public TrainLoop() {
+    this((step, stop) -> {});
+  }
+
+  /** A loop that calls {@code afterStep} after every step (tests stop a run at a step with it). */
+  TrainLoop(AfterStep afterStep) {
+    this.afterStep = afterStep;
+  }
 
   @Override
   public void run(RunContext ctx) throws Exception {
@@ -74,7 +98,12 @@ public final class TrainLoop implements TrainJob {
     } catch (Wild3dException e) {
       throw new ConfigException(new ConfigError("train.metrics", e.getMessage()));
     }
-    try (Graph graph = new Graph()) {
+    String beforeFirstStep = ctx.resumed()
+        ? "the newest checkpoint of " + ctx.runDir() + " is unchanged; continue with: "
+            + resumeCommand(ctx)
+        : ctx.runDir() + " holds only its configs; start the run again";
+    try (GracefulStop stop = GracefulStop.install(ctx.err(), Main.NAME, beforeFirstStep);
+        Graph graph = new Graph()) {
       long t0 = System.nanoTime();
       GanGraph gg = new GanGraph(graph, cfg);
       int res = gg.g.imageResolution();
@@ -89,9 +118,21 @@ public final class TrainLoop implements TrainJob {
         checkDataset(ds, cfg, res);
         try (Session s = Sessions.create(graph, t.getThreads());
             EventLog log = new EventLog(ctx.runDir())) {
-          new Run(ctx, gg, ds, s, log, metricSpecs).loop();
+          new Run(ctx, gg, ds, s, log, metricSpecs, stop, afterStep).loop();
         }
       }
+    }
+  }
+
+  /** The command that continues the run of {@code ctx}. */
+  static String resumeCommand(RunContext ctx) {
+    return Main.NAME + " --resume " + ctx.runDir();
+  }
+
+  /** Thrown by the metrics' generator when a stop is requested: the remaining metrics are skipped. */
+  private static final class MetricsStopped extends RuntimeException {
+    MetricsStopped() {
+      super("stop requested", null, false, false);
     }
   }
 
@@ -158,7 +199,12 @@ public final class TrainLoop implements TrainJob {
     }
   }
 
-  private static void checkDataset(Dataset ds, Experiment cfg, int res) {
+  /**
+   * The dataset fits the model: same resolution, and no class beyond {@code model.num_classes}.
+   * When it has more classes, says which labels are used beyond the model's range and which of
+   * the dataset's declared classes have no images, so the fix is clear.
+   */
+  static void checkDataset(Dataset ds, Experiment cfg, int res) {
     if (ds.resolution() != res) {
       throw new DataException(
           String.format(
@@ -166,12 +212,43 @@ public final class TrainLoop implements TrainJob {
                   + " image resolution to the dataset's, or re-import the dataset at %d)",
               res, ds.resolution(), ds.location(), res));
     }
-    if (ds.numClasses() > cfg.getModel().getNumClasses()) {
+    int k = cfg.getModel().getNumClasses();
+    if (ds.numClasses() > k) {
+      int[] counts = ds.classCounts();
+      List<Integer> beyond = new ArrayList<>();
+      List<Integer> empty = new ArrayList<>();
+      int images = 0;
+      for (int c = 0; c < counts.length; c++) {
+        if (counts[c] == 0) {
+          empty.add(c);
+        } else if (c >= k) {
+          beyond.add(c);
+          images += counts[c];
+        }
+      }
+      String range = k == 1 ? "0" : "0-" + (k - 1);
+      StringBuilder why = new StringBuilder();
+      if (!beyond.isEmpty()) {
+        why.append("labels used beyond the model's classes ").append(range).append(": ")
+            .append(Dataset.ranges(beyond)).append(" (").append(images)
+            .append(images == 1 ? " image)" : " images)");
+      }
+      if (!empty.isEmpty()) {
+        why.append(why.length() > 0 ? "; " : "").append("classes declared in")
+            .append(" wild3d.class_names without images: ").append(Dataset.ranges(empty));
+      }
+      String fix = empty.isEmpty()
+          ? "set model.num_classes to " + ds.numClasses()
+          : beyond.isEmpty()
+              ? "shorten wild3d.class_names of dataset.json to the classes used, or set"
+                  + " model.num_classes to " + ds.numClasses()
+              : "relabel or remove those images and shorten wild3d.class_names of dataset.json,"
+                  + " or set model.num_classes to " + ds.numClasses()
+                  + " if the dataset really has that many classes";
       throw new DataException(
           String.format(
-              "dataset classes: expected at most model.num_classes = %d, found %d (%s; set"
-                  + " model.num_classes to %d)",
-              cfg.getModel().getNumClasses(), ds.numClasses(), ds.location(), ds.numClasses()));
+              "dataset classes: expected at most model.num_classes = %d, found %d (%s; %s; %s)",
+              k, ds.numClasses(), ds.location(), why, fix));
     }
   }
 
@@ -194,11 +271,15 @@ public final class TrainLoop implements TrainJob {
     BatchReader.Position position = BatchReader.Position.ZERO;
     int tick;
     final List<MetricSpec> metricSpecs;
+    final GracefulStop stopper;
+    final AfterStep afterStep;
     Progress progress;
 
     Run(RunContext ctx, GanGraph gg, Dataset ds, Session s, EventLog log,
-        List<MetricSpec> metricSpecs) {
+        List<MetricSpec> metricSpecs, GracefulStop stopper, AfterStep afterStep) {
       this.metricSpecs = metricSpecs;
+      this.stopper = stopper;
+      this.afterStep = afterStep;
       this.ctx = ctx;
       this.cfg = ctx.resolved();
       this.t = cfg.getTrain();
@@ -216,18 +297,9 @@ public final class TrainLoop implements TrainJob {
     void loop() throws IOException {
       PrintWriter out = ctx.out();
       if (ctx.resumed()) {
-        CheckpointManager.Checkpoint c =
-            ckpts
-                .latest()
-                .orElseThrow(
-                    () ->
-                        new DataException(
-                            "resume: expected a complete checkpoint, found none ("
-                                + ckpts.list().size()
-                                + " in "
-                                + ctx.runDir().resolve("checkpoints")
-                                + "; start a new run instead of --resume)"));
-        CheckpointManager.restore(s, c, Configs.architectureHash(cfg));
+        CheckpointManager.Checkpoint c = CheckpointRestore.choose(ctx.runDir(), null, out,
+            "start a new run instead of --resume");
+        CheckpointRestore.restore(s, c, cfg, "the training graph (G, G_ema, D, optimisers)");
         step = c.manifest().step();
         kimg = c.manifest().kimg();
         tick = Integer.parseInt(c.manifest().extra().getOrDefault("tick", "0"));
@@ -242,13 +314,15 @@ public final class TrainLoop implements TrainJob {
       double totalKimg = t.getTotalKimg();
       double tickKimg = t.getKimgPerTick();
       double nextTick = (tick + 1) * tickKimg;
-      progress = new Progress(out, "train", totalKimg, "kimg", kimg);
+      double maxSeconds = t.getMaxMinutes() * 60;
+      progress = new Progress(out, "train", totalKimg, Progress.Unit.KIMG, kimg).timeCap(maxSeconds);
       if (!ctx.resumed()) {
         measure("initialisation (step 0)");
       }
-      double maxSeconds = t.getMaxMinutes() * 60;
       Map<String, Double> sums = new LinkedHashMap<>();
       Map<String, Integer> counts = new LinkedHashMap<>();
+      long firstStep = step;
+      CheckpointManager.Checkpoint saved = null; // the checkpoint of the current step, once written
       try (BatchReader reader =
           BatchReader.open(
               ds,
@@ -257,8 +331,10 @@ public final class TrainLoop implements TrainJob {
                   .withXflip(cfg.getData().getXflip())
                   .withViewsPerScene(gg.stacked ? v : 1)
                   .withStart(position))) {
+        stopper.arm(); // from here on a signal waits for the step in flight and a checkpoint
         boolean stop = kimg >= totalKimg;
-        while (!stop) {
+        // A signal during the samples or metrics of a tick is seen at the top of the next turn.
+        while (!stop && !stopper.requested()) {
           Batch real = reader.next();
           Map<String, Float> losses = step(real);
           for (var e : losses.entrySet()) {
@@ -268,14 +344,16 @@ public final class TrainLoop implements TrainJob {
           step++;
           kimg += real.size() / 1000.0;
           position = real.end();
+          afterStep.accept(step, stopper);
+          boolean signalled = stopper.requested();
           boolean done = kimg >= totalKimg;
           boolean outOfTime = maxSeconds > 0 && progress.elapsedSeconds() >= maxSeconds;
-          stop = done || outOfTime;
+          stop = done || outOfTime || signalled;
           boolean tickDone = kimg >= nextTick;
           if (tickDone || stop) {
             if (tickDone) {
-              // A stop part-way through a tick (time limit) reports and saves without counting
-              // the tick, so a resumed run keeps the uninterrupted run's tick schedule.
+              // A stop part-way through a tick (time limit, signal) reports and saves without
+              // counting the tick, so a resumed run keeps the uninterrupted run's tick schedule.
               tick++;
               nextTick = (tick + 1) * tickKimg;
             }
@@ -294,12 +372,36 @@ public final class TrainLoop implements TrainJob {
             sums.clear();
             counts.clear();
             progress.report(kimg, String.format(Locale.ROOT, "step %d  tick %d  %s", step, tick, f));
-            writeSamples();
+            if (!signalled) {
+              writeSamples();
+            }
             log.flush();
-            if ((tickDone && tick % t.getSnapshotTicks() == 0) || stop) {
-              measure(save().dir().toAbsolutePath().normalize().toString());
+            boolean snapshot = tickDone && tick % t.getSnapshotTicks() == 0;
+            if (snapshot || (tickDone && tick == 1) || stop) {
+              saved = save();
+              if ((snapshot || stop) && !signalled) {
+                measure(saved.dir().toAbsolutePath().normalize().toString());
+              }
             }
           }
+        }
+        if (stopper.requested()) {
+          if (step == firstStep) {
+            throw new Wild3dException(Wild3dException.EXIT_INTERRUPTED,
+                stopper.beforeFirstStepMessage());
+          }
+          if (saved == null || saved.manifest().step() != step) {
+            saved = save(); // the signal came during the samples or metrics of a tick
+          }
+          if (kimg >= totalKimg) {
+            ctx.err().printf("%s: %s during the final metrics: they were skipped; the run is"
+                + " complete (%s; compute them with wild3d-eval metrics --run %s)%n", Main.NAME,
+                stopper.signal().label(), saved.dir(), ctx.runDir());
+            ctx.err().flush();
+            return;
+          }
+          throw new Wild3dException(Wild3dException.EXIT_INTERRUPTED, stopper.stoppedMessage(
+              step, kimg, saved.dir().toString(), resumeCommand(ctx)));
         }
         if (kimg < totalKimg) {
           out.printf(Locale.ROOT, "stopped at the time limit (train.max_minutes = %.1f)%n", t.getMaxMinutes());
@@ -435,6 +537,9 @@ public final class TrainLoop implements TrainJob {
       ImageGenerator live = new ImageGenerator() {
         @Override
         public Snapshot.Generated generate(float[] z, int[] classes, Camera[] cameras, float psi) {
+          if (stopper.requested()) {
+            throw new MetricsStopped();
+          }
           return gg.sample.generate(s, z, classes, cameras, psi);
         }
 
@@ -448,8 +553,16 @@ public final class TrainLoop implements TrainJob {
           return gg.g.imageResolution();
         }
       };
-      List<MetricResult> results =
-          MetricJobs.ofGenerator(live, ds, metricSpecs, settings, prov, ctx.out());
+      List<MetricResult> results;
+      try {
+        results = MetricJobs.ofGenerator(live, ds, metricSpecs, settings, prov, ctx.out());
+      } catch (MetricsStopped e) {
+        progress.exclude((System.nanoTime() - t0) / 1e9);
+        ctx.out().printf(Locale.ROOT, "metrics at step %d skipped: %s received%n", step,
+            stopper.signal().label());
+        ctx.out().flush();
+        return;
+      }
       Path jsonl = ctx.runDir().resolve(MetricJobs.METRICS_FILE);
       StringBuilder line = new StringBuilder();
       for (MetricResult r : results) {
@@ -487,7 +600,7 @@ public final class TrainLoop implements TrainJob {
       extra.put("data_index", Long.toString(position.index()));
       extra.put("tick", Integer.toString(tick));
       CheckpointManager.Checkpoint c =
-          ckpts.save(s, new Manifest(step, kimg, cfg.getSeed(), ctx.configHash(), Configs.architectureHash(cfg), Version.get(), extra));
+          ckpts.save(s, new Manifest(step, kimg, cfg.getSeed(), ctx.configHash(), Configs.architectureHash(cfg), Version.get(), extra), cfg);
       ctx.out().printf("checkpoint %s%n", c.dir());
       return c;
     }

@@ -161,8 +161,8 @@ class MainTest {
     assertThat(run(ctx -> {
       throw new IllegalStateException("loss is NaN");
     }, "--out", dir.resolve("runs").toString())).isEqualTo(1);
-    assertThat(err.toString()).contains("wild3d-train: error: java.lang.IllegalStateException: "
-        + "loss is NaN");
+    assertThat(err.toString()).isEqualTo("wild3d-train: loss is NaN (run with --verbose or "
+        + "WILD3D_DEBUG=1 for the stack trace)\n");
   }
 
   @Test

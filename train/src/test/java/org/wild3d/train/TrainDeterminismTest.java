@@ -121,6 +121,52 @@ class TrainDeterminismTest {
   }
 
   @Test
+  void aRunStoppedBySigtermThenResumedEqualsTheUninterruptedRun() throws Exception {
+    // 6 steps of 4 images, ticks end at steps 2, 4 and 6; the stop comes after step 3, mid-tick.
+    List<String> ov = TinyTraining.overrides(dir.resolve("cache"), "train { total_kimg: 0.024 }");
+    Path a = train(dir.resolve("a"), ov);
+    Experiment cfg = Configs.readResolved(a);
+
+    // The same run, stopped after step 3 by the request that SIGTERM's handler makes.
+    List<String> args = new ArrayList<>(List.of("--out", dir.resolve("b").toString()));
+    for (String o : ov) {
+      args.add("--override");
+      args.add(o);
+    }
+    TinyTraining.Io io = new TinyTraining.Io();
+    CommandLine cl = Main.commandLine(new TrainLoop((step, stop) -> {
+      if (step == 3) {
+        stop.request(GracefulStop.Sig.TERM);
+      }
+    }));
+    cl.setOut(io.outW);
+    cl.setErr(io.errW);
+    assertThat(cl.execute(args.toArray(new String[0]))).as(io.err.toString()).isEqualTo(5);
+    Path b = CheckpointValues.onlyRun(dir.resolve("b"));
+    assertThat(io.err.toString()).isEqualTo(""
+        + "wild3d-train: SIGTERM received: finishing the step in flight, then writing a checkpoint"
+        + " (a second signal aborts at once, without one)\n"
+        + "wild3d-train: stopped by SIGTERM at step 3 (0.012 kimg): checkpoint "
+        + b.resolve("checkpoints").resolve("step-000000003") + " written; continue with:"
+        + " wild3d-train --resume " + b + "\n");
+    assertThat(new CheckpointManager(b.resolve("checkpoints"), 100).list())
+        .extracting(c -> c.manifest().step()).containsExactly(2L, 3L);
+    // The stop skips the samples of the stopped step.
+    assertThat(b.resolve("samples/fakes-step0000002.png")).exists();
+    assertThat(b.resolve("samples/fakes-step0000003.png")).doesNotExist();
+
+    String log = resume(b);
+    assertThat(log).contains("resumed from " + at(b, 3).dir() + ": step 3,");
+    assertThat(CheckpointValues.differing(CheckpointValues.read(cfg, at(a, 4)),
+        CheckpointValues.read(cfg, at(b, 4)))).isEmpty();
+    Map<String, float[]> a6 = CheckpointValues.read(cfg, at(a, 6));
+    assertThat(CheckpointValues.differing(CheckpointValues.read(cfg, at(a, 2)), a6))
+        .hasSizeGreaterThan(a6.size() / 2);
+    assertThat(CheckpointValues.differing(a6, CheckpointValues.read(cfg, at(b, 6)))).isEmpty();
+    assertThat(at(b, 6).manifest().extra()).isEqualTo(at(a, 6).manifest().extra());
+  }
+
+  @Test
   @Tag("slow")
   void resumingThenTrainingKStepsEqualsTheUninterruptedRun() throws Exception {
     // 6 steps of 4 images, checkpoints at steps 2, 4 and 6.

@@ -76,6 +76,37 @@ class TrainLoopTest {
   }
 
   @Test
+  void theFirstTickEndsWithACheckpointSoARunThatDiesEarlyCanResume() throws Exception {
+    // Snapshots every 3 ticks (steps 6, 12, ...); the first tick (step 2) is saved as well.
+    Path runs = dir.resolve("runs");
+    TinyTraining.Io io = new TinyTraining.Io();
+    int code = train(io, args(runs, TinyTraining.overrides(dir.resolve("cache"),
+        "train { total_kimg: 0.032 snapshot_ticks: 3 }")));
+    assertThat(code).as(io.err.toString()).isZero();
+    Path run = CheckpointValues.onlyRun(runs);
+    assertThat(new CheckpointManager(run.resolve("checkpoints"), 5).list())
+        .extracting(c -> c.manifest().step()).containsExactly(2L, 6L, 8L);
+  }
+
+  @Test
+  void theEtaHonoursTheTimeCapAndSaysSo() throws Exception {
+    // 100 kimg would take hours; train.max_minutes ends the run after 6 s (the first step, with
+    // TF's graph optimisation, takes a few of them).
+    TinyTraining.Io io = new TinyTraining.Io();
+    int code = train(io, args(dir.resolve("runs"), TinyTraining.overrides(dir.resolve("cache"),
+        "train { total_kimg: 100 max_minutes: 0.1 }")));
+    assertThat(code).as(io.err.toString()).isZero();
+    List<String> lines = io.out.toString().lines().filter(l -> l.startsWith("train ")).toList();
+    assertThat(lines).as(io.out.toString()).isNotEmpty();
+    for (String l : lines) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("ETA (\\d+)s \\(time cap\\)").matcher(l);
+      assertThat(m.find()).as(l).isTrue();
+      assertThat(Integer.parseInt(m.group(1))).as(l).isBetween(0, 6);
+    }
+    assertThat(io.out.toString()).contains("stopped at the time limit (train.max_minutes = 0.1)");
+  }
+
+  @Test
   void computesTrainMetricsAtStepZeroAndAtEverySnapshotWithProvenance() throws Exception {
     Path runs = dir.resolve("runs");
     TinyTraining.Io io = new TinyTraining.Io();
@@ -119,6 +150,72 @@ class TrainLoopTest {
         .flatMap(e -> e.getSummary().getValueList().stream()).map(v -> v.getTag()).distinct()
         .toList();
     assertThat(tags).contains("Metrics/fid24_cls", "Metrics/acc24_cls");
+  }
+
+  /** Runs until total_kimg with train.metrics; a SIGTERM request once the metrics of step 2 start. */
+  private int stopDuringMetricsOfStepTwo(String totalKimg, StringBuilder text, TinyTraining.Io io) {
+    java.util.concurrent.atomic.AtomicReference<GracefulStop> stop =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicInteger armedAt = new java.util.concurrent.atomic.AtomicInteger(-1);
+    java.io.Writer watching = new java.io.Writer() {
+      @Override
+      public void write(char[] c, int off, int len) {
+        text.append(c, off, len);
+        if (armedAt.get() >= 0 && text.indexOf("generated images", armedAt.get()) >= 0
+            && !stop.get().requested()) {
+          stop.get().request(GracefulStop.Sig.TERM);
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    CommandLine cl = Main.commandLine(new TrainLoop((step, s) -> {
+      if (stop.compareAndSet(null, s)) { // after the first step, so past the step-0 metrics
+        armedAt.set(text.length());
+      }
+    }));
+    cl.setOut(new java.io.PrintWriter(watching, true));
+    cl.setErr(io.errW);
+    return cl.execute(args(dir.resolve("runs"), TinyTraining.overrides(dir.resolve("cache"),
+        "train { total_kimg: " + totalKimg + " metrics: \"fid24_cls\" }"
+            + " eval { classifier_steps: 10 batch_size: 8 }")));
+  }
+
+  @Test
+  void aSignalDuringTheMetricsSkipsThemAndStopsWithTheSnapshotJustWritten() throws Exception {
+    StringBuilder text = new StringBuilder();
+    TinyTraining.Io io = new TinyTraining.Io();
+    int code = stopDuringMetricsOfStepTwo("0.016", text, io);
+    assertThat(code).as(io.err.toString()).isEqualTo(5);
+    Path run = CheckpointValues.onlyRun(dir.resolve("runs"));
+    assertThat(text.toString()).contains("metrics at step 2 skipped: SIGTERM received\n")
+        .doesNotContain("step 3");
+    assertThat(io.err.toString()).endsWith("wild3d-train: stopped by SIGTERM at step 2 (0.008"
+        + " kimg): checkpoint " + run.resolve("checkpoints").resolve("step-000000002")
+        + " written; continue with: wild3d-train --resume " + run + "\n");
+    assertThat(new CheckpointManager(run.resolve("checkpoints"), 5).list())
+        .extracting(c -> c.manifest().step()).containsExactly(2L);
+    // Only step 0's metric was recorded.
+    assertThat(Files.readAllLines(run.resolve("metrics.jsonl"))).hasSize(1);
+  }
+
+  @Test
+  void aSignalDuringTheFinalMetricsOfACompleteRunSkipsThemAndExitsZero() throws Exception {
+    StringBuilder text = new StringBuilder();
+    TinyTraining.Io io = new TinyTraining.Io();
+    int code = stopDuringMetricsOfStepTwo("0.008", text, io);
+    assertThat(code).as(io.err.toString()).isZero();
+    Path run = CheckpointValues.onlyRun(dir.resolve("runs"));
+    assertThat(text.toString()).contains("metrics at step 2 skipped: SIGTERM received\n");
+    assertThat(io.err.toString()).endsWith("wild3d-train: SIGTERM during the final metrics: they"
+        + " were skipped; the run is complete (" + run.resolve("checkpoints").resolve(
+            "step-000000002") + "; compute them with wild3d-eval metrics --run " + run + ")\n");
+    assertThat(new CheckpointManager(run.resolve("checkpoints"), 5).list())
+        .extracting(c -> c.manifest().step()).containsExactly(2L);
   }
 
   @Test
