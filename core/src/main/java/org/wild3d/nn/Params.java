@@ -27,6 +27,8 @@ import org.tensorflow.types.TFloat32;
  */
 public final class Params {
   private final long seed;
+  /** The network whose variables this one reads instead of creating its own; null = creates. */
+  private final Params owner;
   private final List<Param> trainables = new ArrayList<>();
   private final List<Param> state = new ArrayList<>();
   private final Map<String, Param> byName = new LinkedHashMap<>();
@@ -34,6 +36,37 @@ public final class Params {
   /** @param seed seed of the initial values (Experiment.seed for real runs). */
   public Params(long seed) {
     this.seed = seed;
+    this.owner = null;
+  }
+
+  private Params(Params owner) {
+    this.seed = owner.seed;
+    this.owner = owner;
+  }
+
+  /**
+   * A replica of {@code owner} for another tower of a data-parallel step: built in a scope named
+   * {@code towerK/...} ({@link org.wild3d.scale.Towers#prefix}), its blocks get {@code owner}'s
+   * variables (same name without the tower prefix, same read value) instead of new ones, in the
+   * same order. Build the owner's blocks first.
+   */
+  public static Params replica(Params owner) {
+    checkArgument(owner.owner == null, "Params.replica: expected the owning Params, found a replica");
+    return new Params(owner);
+  }
+
+  /** The owner's variable that a replica's block names {@code name} in scope {@code tf}. */
+  private Param shared(Ops tf, String name, Shape shape, List<Param> list) {
+    String full = org.wild3d.scale.Towers.unprefixed(tf.withName(name).scope().makeOpName(name));
+    Param p = owner.byName.get(full);
+    checkArgument(p != null, "replica variable %s: expected the owning network to have built it,"
+        + " found no such variable (build tower 0's blocks before the other towers')", full);
+    checkArgument(p.shape().equals(shape), "replica variable %s: expected shape %s, found %s",
+        full, p.shape(), shape);
+    checkArgument(!byName.containsKey(full), "duplicate variable name: %s", full);
+    byName.put(full, p);
+    list.add(p);
+    return p;
   }
 
   /**
@@ -43,6 +76,9 @@ public final class Params {
    * @param name the variable's name inside that scope (no '/')
    */
   public Param normal(Ops tf, String name, Shape shape, float std) {
+    if (owner != null) {
+      return shared(tf, name, shape, trainables);
+    }
     Variable<TFloat32> v = tf.withName(name).variable(shape, TFloat32.class);
     Ops init = tf.withInitScope();
     long[] s = seedFor(v.op().name());
@@ -56,11 +92,17 @@ public final class Params {
 
   /** A trainable variable of {@code shape} filled with {@code value}. */
   public Param constant(Ops tf, String name, Shape shape, float value) {
+    if (owner != null) {
+      return shared(tf, name, shape, trainables);
+    }
     return register(tf, name, filled(tf, name, shape, value), trainables);
   }
 
   /** A non-trained state variable (e.g. {@code w_avg}) of {@code shape} filled with {@code value}. */
   public Param state(Ops tf, String name, Shape shape, float value) {
+    if (owner != null) {
+      return shared(tf, name, shape, state);
+    }
     return register(tf, name, filled(tf, name, shape, value), state);
   }
 
