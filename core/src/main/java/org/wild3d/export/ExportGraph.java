@@ -15,6 +15,7 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TString;
 import org.wild3d.config.Experiment;
+import org.wild3d.config.ModelSpec;
 import org.wild3d.model.Generator3D;
 import org.wild3d.nn.Noise;
 import org.wild3d.nn.Params;
@@ -69,7 +70,7 @@ public final class ExportGraph {
     FusedOps.disableFor(graph);
     Ops tf = Ops.create(graph);
     this.tf = tf;
-    generator = new Generator3D(tf, new Params(cfg.getSeed()), cfg, GENERATOR_SCOPE);
+    generator = new Generator3D(tf, new Params(cfg.getSeed()), ModelSpec.from(cfg), GENERATOR_SCOPE);
     int zDim = cfg.getModel().getMapping().getZDim();
     wDim = cfg.getModel().getMapping().getWDim();
     numWs = generator.synthesis().numWs();

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.wild3d.camera.Camera;
 import org.wild3d.camera.CameraSampler;
+import org.wild3d.config.CameraPriorSpec;
 import org.wild3d.config.CameraPrior;
 
 /**
@@ -65,7 +66,8 @@ public final class GeometryAgreement {
     double[] depths = new double[n];
     for (int i = 0; i < n; i++) {
       int k = classes[i % classes.length];
-      Camera[] cams = new CameraSampler(camera, GeneratorScenes.mix(seed, i)).sample(views);
+      Camera[] cams = new CameraSampler(CameraPriorSpec.from(camera), GeneratorScenes.mix(seed, i))
+          .sample(views);
       DepthViews target = scenes.scene(i, k).render(cams);
       TrueObjects.Candidate[] cands = truth.candidates(k).toArray(new TrueObjects.Candidate[0]);
       Aligner.Result r = aligner.align(target, cams, truth.meshes(k));

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.wild3d.camera.Camera;
 import org.wild3d.camera.CameraSampler;
+import org.wild3d.config.CameraPriorSpec;
 import org.wild3d.config.CameraPrior;
 
 /**
@@ -64,7 +65,7 @@ public final class MultiViewConsistency {
     checkArgument(0 <= minDeg && minDeg <= maxDeg && maxDeg < 180,
         "view separation: expected 0 <= min <= max < 180 degrees, found %s, %s", minDeg, maxDeg);
     long s = GeneratorScenes.mix(seed, index);
-    Camera a = new CameraSampler(camera, s).sample(1)[0];
+    Camera a = new CameraSampler(CameraPriorSpec.from(camera), s).sample(1)[0];
     SplittableRandom r = new SplittableRandom(s ^ 0x5DEECE66DL);
     double[] p = a.position();
     double n = Rotations.norm(p);

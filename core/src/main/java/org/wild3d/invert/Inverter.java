@@ -30,6 +30,7 @@ import org.wild3d.checkpoint.CheckpointRestore;
 import org.wild3d.checkpoint.Manifest;
 import org.wild3d.config.Configs;
 import org.wild3d.config.Experiment;
+import org.wild3d.config.ModelSpec;
 import org.wild3d.config.Invert;
 import org.wild3d.model.Generator3D;
 import org.wild3d.nn.Noise;
@@ -188,7 +189,7 @@ public final class Inverter implements AutoCloseable {
     Session s = null;
     try {
       Ops tf = Ops.create(graph);
-      gen = new Generator3D(tf, new Params(config.getSeed()), config, "G_ema");
+      gen = new Generator3D(tf, new Params(config.getSeed()), ModelSpec.from(config), "G_ema");
       s = Sessions.create(graph, intraThreads);
       restore(s, checkpoint, config);
       // Variables created from here on are not in the saver (built by the restore above), so

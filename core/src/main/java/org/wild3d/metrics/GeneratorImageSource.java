@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import java.util.SplittableRandom;
 import org.wild3d.camera.Camera;
 import org.wild3d.camera.CameraSampler;
+import org.wild3d.config.CameraPriorSpec;
 import org.wild3d.model.ImageGenerator;
 import org.wild3d.model.Snapshot;
 
@@ -39,7 +40,8 @@ public final class GeneratorImageSource implements ImageSource {
     SplittableRandom root = new SplittableRandom(seed);
     this.latents = root.split();
     this.classes = root.split();
-    this.cameras = new CameraSampler(snapshot.config().getCamera(), root.nextLong());
+    this.cameras = new CameraSampler(CameraPriorSpec.from(snapshot.config().getCamera()),
+        root.nextLong());
   }
 
   private static double[] cumulative(int[] classCounts) {

@@ -33,7 +33,8 @@ public record SampleGraph(
     int numClasses) {
 
   /** Builds the placeholders under {@code tf}'s scope and {@code g}'s sampling path. */
-  public static SampleGraph build(Ops tf, Generator3D g, int zDim, int numClasses) {
+  public static SampleGraph build(Ops tf, Generator3D g) {
+    int zDim = g.spec().zDim();
     var z = tf.withName("z").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, zDim)));
     var c = tf.withName("c").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
     var c2w = tf.withName("cam2world").placeholder(TFloat32.class,
@@ -43,7 +44,7 @@ public record SampleGraph(
     var psi = tf.withName("psi").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
     var mapped = g.map(z, c, psi);
     var out = g.synthesize(mapped.ws(), c2w, k, 1, Noise.constant(), null);
-    return new SampleGraph(z, c, c2w, k, psi, out, zDim, Math.max(1, numClasses));
+    return new SampleGraph(z, c, c2w, k, psi, out, zDim, Math.max(1, g.spec().numClasses()));
   }
 
   /**

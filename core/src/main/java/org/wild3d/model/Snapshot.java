@@ -28,6 +28,7 @@ import org.wild3d.checkpoint.CheckpointManager.Checkpoint;
 import org.wild3d.checkpoint.CheckpointRestore;
 import org.wild3d.config.Configs;
 import org.wild3d.config.Experiment;
+import org.wild3d.config.ModelSpec;
 import org.wild3d.nn.Noise;
 import org.wild3d.nn.Params;
 import org.wild3d.render.DensityField;
@@ -121,7 +122,7 @@ public final class Snapshot implements ImageGenerator, AutoCloseable {
       intrinsics = in.withName("intrinsics").placeholder(TFloat32.class,
           Placeholder.shape(Shape.of(-1, 3, 3)));
       psi = in.withName("psi").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
-      generator = new Generator3D(tf, new Params(config.getSeed()), config, "G_ema");
+      generator = new Generator3D(tf, new Params(config.getSeed()), ModelSpec.from(config), "G_ema");
       var mapped = generator.map(z, classes, psi);
       mappedWs = mapped.ws();
       ws = in.withName("ws").placeholder(TFloat32.class,

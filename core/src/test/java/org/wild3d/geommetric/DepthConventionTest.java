@@ -18,7 +18,7 @@ import org.tensorflow.types.TInt64;
 import org.wild3d.camera.Camera;
 import org.wild3d.camera.Cameras;
 import org.wild3d.config.Render;
-import org.wild3d.config.Triplane;
+import org.wild3d.config.RenderSpec;
 import org.wild3d.render.DensityField;
 import org.wild3d.render.RenderOutput;
 import org.wild3d.render.Renderer;
@@ -94,7 +94,7 @@ class DepthConventionTest {
       Ops tf = Ops.create(g);
       var c2w = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 4, 4)));
       var k = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 3, 3)));
-      RenderOutput out = new Renderer(cfg, Triplane.getDefaultInstance(), null)
+      RenderOutput out = new Renderer(RenderSpec.from(cfg), 1f, null)
           .render(tf, new Sphere(), c2w, k, null);
       try (Session s = new Session(g);
           Cameras.Batch b = Cameras.toTensors(cams);

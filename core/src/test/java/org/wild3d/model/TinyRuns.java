@@ -26,6 +26,8 @@ import org.wild3d.config.Experiment;
 import org.wild3d.config.LoadedConfig;
 import org.wild3d.nn.Noise;
 import org.wild3d.nn.Params;
+import org.wild3d.config.ModelSpec;
+import org.wild3d.config.CameraPriorSpec;
 
 /**
  * Tiny run directories for tests: a resolved config and a checkpoint written by a training-like
@@ -72,7 +74,7 @@ public final class TinyRuns {
       for (int i = 0; i < n; i++) {
         c[i] = i % Math.max(1, cfg.getModel().getNumClasses());
       }
-      return new Inputs(z, c, org.wild3d.camera.CameraSampler.orbit(cfg.getCamera(), n, 1.2));
+      return new Inputs(z, c, org.wild3d.camera.CameraSampler.orbit(CameraPriorSpec.from(cfg.getCamera()), n, 1.2));
     }
   }
 
@@ -93,8 +95,8 @@ public final class TinyRuns {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       Params gp = new Params(cfg.getSeed());
-      new Generator3D(tf, gp, cfg, "G");
-      Generator3D ema = new Generator3D(tf, new Params(cfg.getSeed() + 1000), cfg, "G_ema");
+      new Generator3D(tf, gp, ModelSpec.from(cfg), "G");
+      Generator3D ema = new Generator3D(tf, new Params(cfg.getSeed() + 1000), ModelSpec.from(cfg), "G_ema");
       new Params(3).normal(tf.withSubScope("D"), "unrelated", Shape.of(5, 5), 1f);
       int zDim = cfg.getModel().getMapping().getZDim();
       Placeholder<TFloat32> z = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, zDim)));

@@ -18,7 +18,9 @@ import org.wild3d.camera.Camera;
 import org.wild3d.camera.CameraSampler;
 import org.wild3d.camera.Cameras;
 import org.wild3d.config.Experiment;
-import org.wild3d.config.Train;
+import org.wild3d.config.GanSpec;
+import org.wild3d.config.RenderSpec;
+import org.wild3d.config.TrainSpec;
 import org.wild3d.tf.FlopCounter;
 import org.wild3d.tf.MatMulPeak;
 import org.wild3d.tf.OpProfile;
@@ -78,14 +80,17 @@ public final class Bench {
     }
     try (Graph graph = new Graph()) {
       long t0 = System.nanoTime();
-      GanGraph gg = new GanGraph(graph, cfg);
+      GanSpec spec = GanSpec.from(cfg);
+      GanGraph gg = new GanGraph(graph, spec);
       double build = (System.nanoTime() - t0) / 1e9;
-      int n = cfg.getTrain().getBatchSize();
-      int v = gg.views;
-      int nv = n * v;
-      int res = gg.g.imageResolution();
-      int rr = cfg.getRender().getResolution();
-      long samples = cfg.getRender().getSamplesStratified() + cfg.getRender().getSamplesImportance();
+      int n = spec.scenes();
+      int v = spec.model().multiview().views();
+      int nv = spec.fakeImages();
+      int reals = spec.realBatch().images();
+      int res = spec.model().imageResolution();
+      RenderSpec render = spec.model().render();
+      int rr = render.resolution();
+      long samples = render.samplesStratified() + render.samplesImportance();
       out.printf(
           Locale.ROOT,
           "graph: built in %.2f s, %d ops; G %,d parameters, D %,d parameters%n",
@@ -102,18 +107,18 @@ public final class Bench {
           res,
           rr,
           samples,
-          nv);
+          reals);
       SplittableRandom r = new SplittableRandom(cfg.getSeed());
-      int zDim = cfg.getModel().getMapping().getZDim();
-      int k = cfg.getModel().getNumClasses();
-      Camera[] cams = new CameraSampler(cfg.getCamera(), 1).sample(nv);
+      int zDim = spec.model().zDim();
+      int k = spec.model().numClasses();
+      Camera[] cams = new CameraSampler(spec.camera(), 1).sample(nv);
       try (Session s = Sessions.create(graph, threads);
           TFloat32 z = randomNormal(r, n, zDim);
           TFloat32 sz = randomNormal(r, nv, zDim);
           TInt32 c = classes(r, n, k);
           TInt32 sc = classes(r, nv, k);
-          TInt32 cr = classes(r, nv, k);
-          TFloat32 real = randomImages(r, gg.stacked ? n * v : nv, res);
+          TInt32 cr = classes(r, reals, k);
+          TFloat32 real = randomImages(r, reals, res);
           Cameras.Batch cb = Cameras.toTensors(cams);
           TInt64 seed = TInt64.vectorOf(1, 2);
           TFloat32 beta = TFloat32.scalarOf(0.99f);
@@ -213,9 +218,9 @@ public final class Bench {
                 + " (triplane sampling, decoder, ray marching) %.1f ms of %.1f ms%n",
             planes.seconds() * 1e3, Math.max(0, fwd.seconds() - planes.seconds()) * 1e3,
             fwd.seconds() * 1e3);
-        Train tc = cfg.getTrain();
-        double r1 = dReg != null ? dReg.seconds() / tc.getR1Interval() : 0;
-        double dens = gReg != null ? gReg.seconds() / tc.getDensityRegInterval() : 0;
+        TrainSpec tc = spec.train();
+        double r1 = dReg != null ? dReg.seconds() / tc.r1Interval() : 0;
+        double dens = gReg != null ? gReg.seconds() / tc.densityRegInterval() : 0;
         double stepSecs = main + r1 + dens + ema.seconds();
         out.printf(Locale.ROOT, "training step (amortised lazy regularisers): %.3f s = %.1f"
                 + " sec/kimg (%d fake images/step): main %.0f%%, R1 %.0f%%, density %.0f%%, EMA"

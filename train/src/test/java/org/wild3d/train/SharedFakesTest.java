@@ -23,6 +23,8 @@ import org.wild3d.camera.Cameras;
 import org.wild3d.config.Experiment;
 import org.wild3d.nn.Param;
 import org.wild3d.tf.Sessions;
+import org.wild3d.config.CameraPriorSpec;
+import org.wild3d.config.GanSpec;
 
 /**
  * train.shared_fakes: the one-pass G+D step must update G exactly as the G main step and D
@@ -70,9 +72,9 @@ class SharedFakesTest {
   private static List<float[]> after(Experiment cfg, Function<GanGraph, List<Op>> targets,
       List<float[]> before, int[] numG) {
     try (Graph graph = new Graph()) {
-      GanGraph gg = new GanGraph(graph, cfg);
+      GanGraph gg = new GanGraph(graph, GanSpec.from(cfg));
       int n = cfg.getTrain().getBatchSize();
-      int nv = n * gg.views;
+      int nv = gg.spec.fakeImages();
       int zDim = cfg.getModel().getMapping().getZDim();
       int res = gg.g.imageResolution();
       SplittableRandom r = new SplittableRandom(3);
@@ -101,7 +103,7 @@ class SharedFakesTest {
           TInt32 cft = TInt32.vectorOf(cf);
           TInt32 crt = TInt32.vectorOf(cr);
           TInt64 seed = TInt64.vectorOf(7, 11);
-          Cameras.Batch cams = Cameras.toTensors(new CameraSampler(cfg.getCamera(), 5).sample(nv))) {
+          Cameras.Batch cams = Cameras.toTensors(new CameraSampler(CameraPriorSpec.from(cfg.getCamera()), 5).sample(nv))) {
         if (before != null) {
           before.addAll(values(s, vars));
         }
