@@ -5,8 +5,9 @@ import static com.google.common.base.Preconditions.checkArgument;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.wild3d.camera.Camera;
+import org.wild3d.model.GeneratedImages;
 import org.wild3d.model.ImageGenerator;
-import org.wild3d.model.Snapshot;
+import org.wild3d.model.Latents;
 
 /**
  * Scenes of a trained generator: scene {@code i} has latent {@code z ~ N(0, I)} drawn from a
@@ -28,13 +29,7 @@ public final class GeneratorScenes implements SceneSampler {
 
   /** The latent of scene {@code index}: {@code [Z]}. */
   public float[] latent(int index) {
-    SplittableRandom r = new SplittableRandom(mix(seed, index));
-    float[] z = new float[snapshot.zDim()];
-    for (int i = 0; i < z.length; i++) {
-      double u = 1 - r.nextDouble();
-      z[i] = (float) (Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * r.nextDouble()));
-    }
-    return z;
+    return Latents.gaussian(new SplittableRandom(mix(seed, index)), snapshot.zDim());
   }
 
   @Override
@@ -52,7 +47,7 @@ public final class GeneratorScenes implements SceneSampler {
         }
         int[] classes = new int[v];
         Arrays.fill(classes, classIndex);
-        Snapshot.Generated g = snapshot.generate(zs, classes, cameras, psi);
+        GeneratedImages g = snapshot.generate(zs, classes, cameras, psi);
         return new DepthViews(g.depth(), g.opacity(), v, g.renderResolution()); // [V,r,r,1]
       }
 

@@ -6,7 +6,9 @@ import java.util.SplittableRandom;
 import org.wild3d.camera.Camera;
 import org.wild3d.camera.CameraSampler;
 import org.wild3d.config.CameraPriorSpec;
+import org.wild3d.model.GeneratedImages;
 import org.wild3d.model.ImageGenerator;
+import org.wild3d.model.Latents;
 import org.wild3d.model.Snapshot;
 
 /**
@@ -81,26 +83,20 @@ public final class GeneratorImageSource implements ImageSource {
     return f;
   }
 
-  /** N(0,1) by Box–Muller (one value per call, deterministic). */
-  private static double gaussian(SplittableRandom r) {
-    double u = 1 - r.nextDouble();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * r.nextDouble());
-  }
-
   @Override
   public ImageBatch next(int max) {
     checkArgument(max > 0, "ImageSource.next: expected max > 0, found %s", max);
     int zDim = snapshot.zDim();
     float[] z = new float[max * zDim];
     for (int i = 0; i < z.length; i++) {
-      z[i] = (float) gaussian(latents);
+      z[i] = (float) Latents.gaussian(latents);
     }
     int[] c = new int[max];
     for (int i = 0; i < max; i++) {
       c[i] = draw(cumulative, classes);
     }
     Camera[] cams = cameras.sample(max);
-    Snapshot.Generated g = snapshot.generate(z, c, cams, psi);
+    GeneratedImages g = snapshot.generate(z, c, cams, psi);
     return new ImageBatch(g.images(), max, g.resolution(), g.resolution(), c);
   }
 }

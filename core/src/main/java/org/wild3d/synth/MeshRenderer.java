@@ -3,6 +3,7 @@ package org.wild3d.synth;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import java.util.Arrays;
+import org.wild3d.camera.Camera;
 import org.wild3d.image.RgbImage;
 
 /**
@@ -42,7 +43,7 @@ public final class MeshRenderer {
     RgbImage bgImage = options.backgroundImage();
     checkArgument(bgImage == null || (bgImage.width() == width && bgImage.height() == height),
         "background image: expected %sx%s, found %s", width, height, bgImage);
-    double focal = 0.5 / Math.tan(Math.toRadians(fovDegrees) / 2);
+    double focal = Camera.focal(fovDegrees);
     int s = options.supersample();
     Raster raster = rasterize(mesh, cam2world, focal, width * s, height * s);
 

@@ -17,7 +17,6 @@ import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.wild3d.config.DiscriminatorSpec;
-import org.wild3d.config.MultiView;
 import org.wild3d.config.MultiViewSpec;
 import org.wild3d.loss.GanLosses;
 import org.wild3d.nn.Param;

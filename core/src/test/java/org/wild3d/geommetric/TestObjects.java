@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.wild3d.config.CameraPrior;
+import org.wild3d.model.Latents;
 import org.wild3d.synth.Material;
 import org.wild3d.synth.Mesh;
 import org.wild3d.synth.Procedural;
@@ -74,8 +75,7 @@ final class TestObjects {
     double[] q = new double[4];
     double n = 0;
     for (int i = 0; i < 4; i++) {
-      double u = 1 - r.nextDouble();
-      q[i] = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * r.nextDouble());
+      q[i] = Latents.gaussian(r);
       n += q[i] * q[i];
     }
     n = Math.sqrt(n);

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
+import org.wild3d.model.Latents;
 import org.wild3d.model.Snapshot;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -133,13 +134,7 @@ final class SceneOptions {
 
   /** The latent of {@code seed}: Z standard normal values (Box–Muller on a SplittableRandom). */
   static float[] latent(long seed, int zDim) {
-    SplittableRandom r = new SplittableRandom(seed);
-    float[] z = new float[zDim];
-    for (int i = 0; i < zDim; i++) {
-      double u = 1 - r.nextDouble();
-      z[i] = (float) (Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * r.nextDouble()));
-    }
-    return z;
+    return Latents.gaussian(new SplittableRandom(seed), zDim);
   }
 
   /** File-name stem of a scene: {@code seed0007-class02}. */

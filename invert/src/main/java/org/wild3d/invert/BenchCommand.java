@@ -22,6 +22,7 @@ import org.wild3d.config.Invert;
 import org.wild3d.data.Dataset;
 import org.wild3d.data.SyntheticObjects;
 import org.wild3d.data.TrueView;
+import org.wild3d.model.GeneratedImages;
 import org.wild3d.synth.Mesh;
 import org.wild3d.synth.MeshRenderer;
 import org.wild3d.synth.RenderOptions;
@@ -216,7 +217,7 @@ final class BenchCommand implements Callable<Integer> {
       double[] tc = SphereCamera.cam2world(t.azimuth() + d, t.elevation(), t.roll(), t.radius());
       truth[v] = MeshRenderer.render(mesh, tc, tv.fovDegrees(), res, res, light);
     }
-    Inverter.Views views = inv.render(gen);
+    GeneratedImages views = inv.render(gen);
     int rr = views.renderResolution();
     double[] sum = new double[3];
     double[] input = new double[3];
@@ -256,7 +257,7 @@ final class BenchCommand implements Callable<Integer> {
     return union == 0 ? 1 : (double) inter / union;
   }
 
-  static double depthError(Inverter.Views views, int v, Rendering truth, int rr, int res) {
+  static double depthError(GeneratedImages views, int v, Rendering truth, int rr, int res) {
     double s = 0;
     int n = 0;
     for (int y = 0; y < res; y++) {

@@ -18,9 +18,12 @@ import org.wild3d.camera.Camera;
 import org.wild3d.camera.CameraSampler;
 import org.wild3d.camera.Cameras;
 import org.wild3d.config.Experiment;
+import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.wild3d.config.GanSpec;
 import org.wild3d.config.RenderSpec;
 import org.wild3d.config.TrainSpec;
+import org.wild3d.model.Latents;
+import org.wild3d.model.SampleGraph;
 import org.wild3d.tf.FlopCounter;
 import org.wild3d.tf.MatMulPeak;
 import org.wild3d.tf.OpProfile;
@@ -112,17 +115,21 @@ public final class Bench {
       int zDim = spec.model().zDim();
       int k = spec.model().numClasses();
       Camera[] cams = new CameraSampler(spec.camera(), 1).sample(nv);
+      float[] zs = normals(r, n * zDim);
+      float[] sz = normals(r, nv * zDim);
+      int[] cs = classes(r, n, k);
+      int[] sc = classes(r, nv, k);
+      int[] crs = classes(r, reals, k);
       try (Session s = Sessions.create(graph, threads);
-          TFloat32 z = randomNormal(r, n, zDim);
-          TFloat32 sz = randomNormal(r, nv, zDim);
-          TInt32 c = classes(r, n, k);
-          TInt32 sc = classes(r, nv, k);
-          TInt32 cr = classes(r, reals, k);
+          TFloat32 z = TFloat32.tensorOf(Shape.of(n, zDim), DataBuffers.of(zs, true, false));
+          TInt32 c = TInt32.vectorOf(cs);
+          // G_ema's sampling inputs: one camera per scene, ψ = 1.
+          SampleGraph.Feed sampleIn = gg.sample.feed(sz, sc, cams, 1f);
+          TInt32 cr = TInt32.vectorOf(crs);
           TFloat32 real = randomImages(r, reals, res);
           Cameras.Batch cb = Cameras.toTensors(cams);
           TInt64 seed = TInt64.vectorOf(1, 2);
-          TFloat32 beta = TFloat32.scalarOf(0.99f);
-          TFloat32 psi = TFloat32.scalarOf(1f)) {
+          TFloat32 beta = TFloat32.scalarOf(0.99f)) {
         List<Timing> timings = new ArrayList<>();
         Supplier<Session.Runner> fakes =
             () ->
@@ -133,20 +140,13 @@ public final class Bench {
                     .feed(gg.intrinsics, cb.intrinsics())
                     .feed(gg.seed, seed);
         // Fetches nothing: each use adds its own fetch, so the triplane timing prunes rendering.
-        Supplier<Session.Runner> sampleFeeds =
-            () ->
-                s.runner()
-                    .feed(gg.sample.z(), sz)
-                    .feed(gg.sample.classes(), sc)
-                    .feed(gg.sample.cam2world(), cb.cam2world())
-                    .feed(gg.sample.intrinsics(), cb.intrinsics())
-                    .feed(gg.sample.psi(), psi);
-        Supplier<Session.Runner> sample = () -> sampleFeeds.get().fetch(gg.sample.out().image());
-        Timing fwd = time("G forward (EMA, mapping+synthesis+rendering)", sample, List.of(gg.sample.out().image()), warmup, repeats);
+        Supplier<Session.Runner> sampleFeeds = () -> sampleIn.runner(s);
+        Supplier<Session.Runner> sample = () -> sampleFeeds.get().fetch(gg.sample.fromZ().image());
+        Timing fwd = time("G forward (EMA, mapping+synthesis+rendering)", sample, List.of(gg.sample.fromZ().image()), warmup, repeats);
         timings.add(fwd);
         Timing planes = time("G forward to triplanes (mapping+synthesis)",
-            () -> sampleFeeds.get().fetch(gg.sample.out().planes()),
-            List.of(gg.sample.out().planes()), warmup, repeats);
+            () -> sampleFeeds.get().fetch(gg.sample.fromZ().planes()),
+            List.of(gg.sample.fromZ().planes()), warmup, repeats);
         timings.add(planes);
         Timing gMain =
             time("G main step (fwd+bwd+Adam)", () -> fakes.get().addTarget(gg.gMain).fetch(gg.lossGMain), List.of(gg.gMain), warmup, repeats);
@@ -272,22 +272,21 @@ public final class Bench {
     return n;
   }
 
-  private static TFloat32 randomNormal(SplittableRandom r, int n, int d) {
-    TFloat32 t = TFloat32.tensorOf(Shape.of(n, d));
+  /** {@code n} standard normal draws, in order. */
+  private static float[] normals(SplittableRandom r, int n) {
+    float[] x = new float[n];
     for (int i = 0; i < n; i++) {
-      for (int j = 0; j < d; j++) {
-        t.setFloat((float) TrainLoop.gaussian(r), i, j);
-      }
+      x[i] = (float) Latents.gaussian(r);
     }
-    return t;
+    return x;
   }
 
-  private static TInt32 classes(SplittableRandom r, int n, int k) {
+  private static int[] classes(SplittableRandom r, int n, int k) {
     int[] c = new int[n];
     for (int i = 0; i < n; i++) {
       c[i] = r.nextInt(k);
     }
-    return TInt32.vectorOf(c);
+    return c;
   }
 
   private static TFloat32 randomImages(SplittableRandom r, int n, int res) {

@@ -204,6 +204,7 @@ public final class GanGraph {
 
     // ---- samples from G_ema (deterministic) ------------------------------------------------------
     sample = SampleGraph.build(tf.withSubScope("sample"), gEma);
+    sample.fromZ(); // the whole training graph exists before its session
   }
 
   /**

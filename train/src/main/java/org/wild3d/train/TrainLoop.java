@@ -44,8 +44,9 @@ import org.wild3d.metrics.MetricJobs;
 import org.wild3d.metrics.MetricRegistry;
 import org.wild3d.metrics.MetricResult;
 import org.wild3d.metrics.MetricSpec;
+import org.wild3d.model.GeneratedImages;
 import org.wild3d.model.ImageGenerator;
-import org.wild3d.model.Snapshot;
+import org.wild3d.model.Latents;
 import org.wild3d.tf.Sessions;
 import org.wild3d.viz.DatasetGrid;
 import org.wild3d.viz.Grid;
@@ -138,13 +139,6 @@ public final class TrainLoop implements TrainJob {
     }
   }
 
-  /** A standard normal draw (Box–Muller) from {@code r}. */
-  static double gaussian(SplittableRandom r) {
-    double u1 = 1.0 - r.nextDouble();
-    double u2 = r.nextDouble();
-    return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
-  }
-
   /** The per-(seed, step, phase) random stream of a step's phase: resume reproduces it exactly. */
   static SplittableRandom rng(long seed, long stepIndex, int phase) {
     long mix = seed * 0x9E3779B97F4A7C15L ^ (stepIndex * 31 + phase) * 0xC2B2AE3D27D4EB4FL;
@@ -162,7 +156,7 @@ public final class TrainLoop implements TrainJob {
     int[] cls = new int[n];
     for (int i = 0; i < n; i++) {
       for (int j = 0; j < zDim; j++) {
-        z.setFloat((float) gaussian(r), i, j);
+        z.setFloat((float) Latents.gaussian(r), i, j);
       }
       cls[i] = ds.classOf(r.nextInt(ds.size()));
     }
@@ -528,7 +522,7 @@ public final class TrainLoop implements TrainJob {
           cfg.getEval().getBatchSize(), 0, cfg.getEval().getClassifierSteps(), t.threads());
       ImageGenerator live = new ImageGenerator() {
         @Override
-        public Snapshot.Generated generate(float[] z, int[] classes, Camera[] cameras, float psi) {
+        public GeneratedImages generate(float[] z, int[] classes, Camera[] cameras, float psi) {
           if (stopper.requested()) {
             throw new MetricsStopped();
           }
@@ -612,7 +606,7 @@ public final class TrainLoop implements TrainJob {
       int scenes = classes * GRID_SCENES;
       int views = GRID_VIEWS;
       SplittableRandom r = new SplittableRandom(cfg.getSeed() + 12345);
-      TFloat32 zt = TFloat32.tensorOf(Shape.of((long) scenes * views, zDim));
+      float[] zs = new float[scenes * views * zDim];
       int[] cls = new int[scenes * views];
       Camera[] cams = new Camera[scenes * views];
       double radius = cfg.getCamera().getRadius();
@@ -620,67 +614,49 @@ public final class TrainLoop implements TrainJob {
       for (int sc = 0; sc < scenes; sc++) {
         float[] z = new float[zDim];
         for (int j = 0; j < zDim; j++) {
-          z[j] = (float) gaussian(r);
+          z[j] = (float) Latents.gaussian(r);
         }
         for (int vi = 0; vi < views; vi++) {
           int row = sc * views + vi;
-          for (int j = 0; j < zDim; j++) {
-            zt.setFloat(z[j], row, j);
-          }
+          System.arraycopy(z, 0, zs, row * zDim, zDim);
           cls[row] = sc / GRID_SCENES;
-          cams[row] = Camera.fromSpherical(2 * Math.PI * vi / views + 0.3, Math.toRadians(60), radius, fov);
+          cams[row] = Camera.fromSpherical(2 * Math.PI * vi / views + 0.3, Math.toRadians(60),
+              radius, fov);
         }
       }
       int res = gg.g.imageResolution();
       int rr = cfg.getRender().getResolution();
-      try (zt;
-          TInt32 ct = TInt32.vectorOf(cls);
-          Cameras.Batch cb = Cameras.toTensors(cams);
-          TFloat32 psi = TFloat32.scalarOf(1f);
-          Result out =
-              s.runner()
-                  .feed(gg.sample.z(), zt)
-                  .feed(gg.sample.classes(), ct)
-                  .feed(gg.sample.cam2world(), cb.cam2world())
-                  .feed(gg.sample.intrinsics(), cb.intrinsics())
-                  .feed(gg.sample.psi(), psi)
-                  .fetch(gg.sample.out().image())
-                  .fetch(gg.sample.out().depth())
-                  .run()) {
-        TFloat32 img = (TFloat32) out.get(0);
-        TFloat32 depth = (TFloat32) out.get(1);
-        float near = cfg.getRender().getRayStart();
-        float far = cfg.getRender().getRayEnd();
-        float[][] tiles = new float[scenes * views][];
-        float[][] depthTiles = new float[scenes * views][];
-        for (int i = 0; i < tiles.length; i++) {
-          tiles[i] = new float[res * res * 3];
-          img.get(i).copyTo(org.tensorflow.ndarray.buffer.DataBuffers.of(tiles[i], false, false));
-          float[] d = new float[rr * rr];
-          depth.get(i).copyTo(org.tensorflow.ndarray.buffer.DataBuffers.of(d, false, false));
-          for (int k = 0; k < d.length; k++) {
-            d[k] = 1f - 2f * (d[k] - near) / (far - near); // near = white, far = black
-          }
-          depthTiles[i] = d;
+      GeneratedImages out = gg.sample.generate(s, zs, cls, cams, 1f);
+      float near = cfg.getRender().getRayStart();
+      float far = cfg.getRender().getRayEnd();
+      float[][] tiles = new float[scenes * views][];
+      float[][] depthTiles = new float[scenes * views][];
+      for (int i = 0; i < tiles.length; i++) {
+        tiles[i] = java.util.Arrays.copyOfRange(out.images(), i * res * res * 3,
+            (i + 1) * res * res * 3);
+        float[] d = java.util.Arrays.copyOfRange(out.depth(), i * rr * rr, (i + 1) * rr * rr);
+        for (int k = 0; k < d.length; k++) {
+          d[k] = 1f - 2f * (d[k] - near) / (far - near); // near = white, far = black
         }
-        int cols = GRID_SCENES * views;
-        BufferedImage grid = Grid.assemble(tiles, classes, cols, res, res, 3, 1);
-        Path dir = ctx.runDir().resolve("samples");
-        Grid.writePng(grid, dir.resolve(String.format(Locale.ROOT, "fakes-step%07d.png", step)));
-        Grid.writePng(grid, dir.resolve("fakes-latest.png"));
-        Grid.writePng(
-            Grid.assemble(depthTiles, classes, cols, rr, rr, 1, 1), dir.resolve("depth-latest.png"));
-        byte[] rgb = new byte[grid.getWidth() * grid.getHeight() * 3];
-        for (int y = 0, k = 0; y < grid.getHeight(); y++) {
-          for (int x = 0; x < grid.getWidth(); x++) {
-            int p = grid.getRGB(x, y);
-            rgb[k++] = (byte) (p >> 16);
-            rgb[k++] = (byte) (p >> 8);
-            rgb[k++] = (byte) p;
-          }
-        }
-        log.image("samples", step, rgb, grid.getHeight(), grid.getWidth());
+        depthTiles[i] = d;
       }
+      int cols = GRID_SCENES * views;
+      BufferedImage grid = Grid.assemble(tiles, classes, cols, res, res, 3, 1);
+      Path dir = ctx.runDir().resolve("samples");
+      Grid.writePng(grid, dir.resolve(String.format(Locale.ROOT, "fakes-step%07d.png", step)));
+      Grid.writePng(grid, dir.resolve("fakes-latest.png"));
+      Grid.writePng(
+          Grid.assemble(depthTiles, classes, cols, rr, rr, 1, 1), dir.resolve("depth-latest.png"));
+      byte[] rgb = new byte[grid.getWidth() * grid.getHeight() * 3];
+      for (int y = 0, k = 0; y < grid.getHeight(); y++) {
+        for (int x = 0; x < grid.getWidth(); x++) {
+          int p = grid.getRGB(x, y);
+          rgb[k++] = (byte) (p >> 16);
+          rgb[k++] = (byte) (p >> 8);
+          rgb[k++] = (byte) p;
+        }
+      }
+      log.image("samples", step, rgb, grid.getHeight(), grid.getWidth());
     }
 
     static float scalar(Result r, int i) {

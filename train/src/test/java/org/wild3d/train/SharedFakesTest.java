@@ -21,6 +21,7 @@ import org.tensorflow.types.TInt64;
 import org.wild3d.camera.CameraSampler;
 import org.wild3d.camera.Cameras;
 import org.wild3d.config.Experiment;
+import org.wild3d.model.Latents;
 import org.wild3d.nn.Param;
 import org.wild3d.tf.Sessions;
 import org.wild3d.config.CameraPriorSpec;
@@ -80,7 +81,7 @@ class SharedFakesTest {
       SplittableRandom r = new SplittableRandom(3);
       float[] z = new float[n * zDim];
       for (int i = 0; i < z.length; i++) {
-        z[i] = (float) TrainLoop.gaussian(r);
+        z[i] = (float) Latents.gaussian(r);
       }
       float[] x = new float[nv * res * res * 3];
       for (int i = 0; i < x.length; i++) {

@@ -76,6 +76,32 @@ class InverterTest {
   }
 
   @Test
+  void theLocalityTermFeedsTheSamplePathAndChangesTheTuning() {
+    Camera cam = new Camera(SphereCamera.cam2world(0.4, 0.3, 0, 2.7), cfg.getCamera()
+        .getFovDegrees());
+    float[][] tuned = new float[2][];
+    double[] losses = new double[2];
+    for (int k = 0; k < 2; k++) {
+      Experiment c = cfg.toBuilder().setInvert(cfg.getInvert().toBuilder().setStage2Steps(3)
+          .setLocalityWeight(k == 0 ? 0f : 10f)).build();
+      try (Inverter inv = open(c)) {
+        float[] zs = new float[cfg.getModel().getMapping().getZDim()];
+        zs[0] = 1f;
+        inv.setPivot(inv.mapLatents(zs, 1, 1), new SphereCamera.Angles(0.4, 0.3, 0, 2.7));
+        inv.setTarget(new float[16 * 16 * 3], 1);
+        Inverter.Stage s = inv.tune(null);
+        losses[k] = s.lossEnd();
+        tuned[k] = inv.render(new Camera[] {cam}).images();
+      }
+    }
+    assertThat(Double.isFinite(losses[0]) && Double.isFinite(losses[1]))
+        .as("losses %s, %s", losses[0], losses[1]).isTrue();
+    // Same pivot, target and steps: only the locality term (PTI's samples near the pivot, through
+    // the sampling path) differs, so the tuned generators differ.
+    assertThat(tuned[1]).isNotEqualTo(tuned[0]);
+  }
+
+  @Test
   @org.junit.jupiter.api.Tag("slow")
   void stageOneRecoversTheCameraAndStageTwoRaisesPsnr() throws Exception {
     StringWriter log = new StringWriter();
