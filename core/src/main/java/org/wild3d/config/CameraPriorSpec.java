@@ -30,12 +30,12 @@ public record CameraPriorSpec(
         "whole sphere: 0 .. 360");
     r.check(azimuthMaxDeg > azimuthMinDeg && azimuthMaxDeg - azimuthMinDeg <= 360,
         "camera.azimuth_max_deg",
-        "more than camera.azimuth_min_deg = " + azimuthMinDeg + " and at most 360 above it",
+        "more than camera.azimuth_min_deg = " + FieldRules.format(azimuthMinDeg) + " and at most 360 above it",
         azimuthMaxDeg, "whole sphere: 0 .. 360");
     r.check(polarMinDeg >= 0 && polarMinDeg < 180, "camera.polar_min_deg",
         "a value in [0, 180)", polarMinDeg, "0 is straight above, 180 straight below");
     r.check(polarMaxDeg > polarMinDeg && polarMaxDeg <= 180,
-        "camera.polar_max_deg", "more than camera.polar_min_deg = " + polarMinDeg
+        "camera.polar_max_deg", "more than camera.polar_min_deg = " + FieldRules.format(polarMinDeg)
             + " and at most 180", polarMaxDeg, "whole sphere: 0 .. 180");
     r.throwIfFailed();
   }

@@ -19,7 +19,7 @@ public record GanSpec(long seed, ModelSpec model, TrainSpec train, CameraPriorSp
     }
     float box = model.triplane().boxSize();
     r.check(camera.radius() > box / 2, "camera.radius",
-        "more than half of model.triplane.box_size = " + box / 2, camera.radius(),
+        "more than half of model.triplane.box_size = " + FieldRules.format(box / 2), camera.radius(),
         "the camera must be outside the object's box; EG3D uses 2.7");
     RenderSpec render = model.render();
     double halfDiag = Math.sqrt(3) * box / 2;

@@ -31,7 +31,7 @@ public record RenderSpec(
     r.atLeast("render.samples_importance", samplesImportance, 0, "0 = off; EG3D uses 48");
     r.positive("render.ray_start", rayStart,
         "a depth in front of the camera along the ray; EG3D uses 2.25");
-    r.check(rayEnd > rayStart, "render.ray_end", "more than render.ray_start = " + rayStart,
+    r.check(rayEnd > rayStart, "render.ray_end", "more than render.ray_start = " + FieldRules.format(rayStart),
         rayEnd, "samples lie between ray_start and ray_end");
     int n = backgroundRgb.size();
     r.check(n == 0 || n == 3, "render.background_rgb", "0 values (black) or 3 values",

@@ -2,15 +2,12 @@ package org.wild3d.geometry;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
+import org.wild3d.AtomicFiles;
 
 /** What the mesh writers share: refusing empty meshes and writing atomically. */
 final class MeshWriters {
@@ -30,19 +27,7 @@ final class MeshWriters {
   /** Writes through a temporary file in the same folder, then renames it onto {@code file}. */
   static void atomically(Path file, String suffix, Body body) {
     try {
-      Path parent = file.toAbsolutePath().getParent();
-      Files.createDirectories(parent);
-      Path tmp = Files.createTempFile(parent, ".tmp-", suffix);
-      try {
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-          body.write(out);
-        }
-        readableByAll(tmp);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING,
-            StandardCopyOption.ATOMIC_MOVE);
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
+      AtomicFiles.write(file, body::write);
     } catch (IOException e) {
       throw new UncheckedIOException("writing " + file, e);
     }
@@ -72,11 +57,4 @@ final class MeshWriters {
   }
 
   /** Temporary files are created owner-only (0600); a written mesh is an ordinary file (0644). */
-  private static void readableByAll(Path file) throws IOException {
-    try {
-      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
-    } catch (UnsupportedOperationException e) {
-      // not a POSIX file system (Windows): the default permissions apply
-    }
-  }
 }

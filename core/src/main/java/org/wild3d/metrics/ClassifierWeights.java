@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.wild3d.AtomicFiles;
 import org.wild3d.DataException;
 
 /**

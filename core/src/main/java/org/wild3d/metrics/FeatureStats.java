@@ -3,16 +3,15 @@ package org.wild3d.metrics;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.wild3d.AtomicFiles;
 import org.wild3d.DataException;
 
 /**
@@ -217,36 +216,29 @@ public final class FeatureStats {
 
   /** Writes the statistics to {@code file} atomically (temporary file + rename). */
   public void save(Path file) throws IOException {
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-    try {
-      try (OutputStream os = Files.newOutputStream(tmp);
-          DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os, 1 << 16))) {
-        out.writeInt(MAGIC);
-        out.writeInt(VERSION);
-        out.writeInt(dim);
-        out.writeInt(maxRaw);
-        out.writeLong(count);
-        out.writeInt(raw.size());
-        for (double m : mean) {
-          out.writeDouble(m);
-        }
-        for (int i = 0; i < dim; i++) {
-          for (int j = i; j < dim; j++) {
-            out.writeDouble(comoment[i * dim + j]);
-          }
-        }
-        for (float[] r : raw) {
-          for (float v : r) {
-            out.writeFloat(v);
-          }
+    AtomicFiles.write(file, os -> {
+      DataOutputStream out = new DataOutputStream(os);
+      out.writeInt(MAGIC);
+      out.writeInt(VERSION);
+      out.writeInt(dim);
+      out.writeInt(maxRaw);
+      out.writeLong(count);
+      out.writeInt(raw.size());
+      for (double m : mean) {
+        out.writeDouble(m);
+      }
+      for (int i = 0; i < dim; i++) {
+        for (int j = i; j < dim; j++) {
+          out.writeDouble(comoment[i * dim + j]);
         }
       }
-      AtomicFiles.move(tmp, file);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+      for (float[] r : raw) {
+        for (float v : r) {
+          out.writeFloat(v);
+        }
+      }
+      out.flush();
+    });
   }
 
   /** Reads statistics written by {@link #save}; a bad file is a {@link DataException}. */

@@ -27,6 +27,7 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.proto.GraphDef;
 import org.tensorflow.types.TFloat32;
+import org.wild3d.AtomicFiles;
 import org.wild3d.DataException;
 import org.wild3d.tf.Sessions;
 

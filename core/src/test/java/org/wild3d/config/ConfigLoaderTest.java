@@ -139,7 +139,7 @@ class ConfigLoaderTest {
     List<ConfigError> errors = errors(VALID + "render {\n  ray_start: 3\n  ray_end: 2\n}\n");
     assertThat(errors).hasSize(1);
     assertThat(errors.get(0).format()).startsWith("t.pbtxt:5: render.ray_end: expected more than "
-        + "render.ray_start = 3.0, found 2");
+        + "render.ray_start = 3, found 2");
   }
 
   @Test

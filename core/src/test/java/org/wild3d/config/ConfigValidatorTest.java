@@ -66,9 +66,9 @@ class ConfigValidatorTest {
       camera { radius: 0.4 } render { ray_start: 0.1 ray_end: 1 } | camera.radius                       | more than half of model.triplane.box_size
       camera { fov_degrees: 180 }                               | camera.fov_degrees                  | (0, 180)
       camera { fov_degrees: 0 }                                 | camera.fov_degrees                  | (0, 180)
-      camera { azimuth_min_deg: 10 azimuth_max_deg: 10 }        | camera.azimuth_max_deg              | more than azimuth_min_deg
+      camera { azimuth_min_deg: 10 azimuth_max_deg: 10 }        | camera.azimuth_max_deg              | more than camera.azimuth_min_deg = 10 
       camera { azimuth_min_deg: -10 azimuth_max_deg: 360 }      | camera.azimuth_max_deg              | at most 360 above it
-      camera { polar_min_deg: 90 polar_max_deg: 90 }            | camera.polar_max_deg                | more than polar_min_deg = 90
+      camera { polar_min_deg: 90 polar_max_deg: 90 }            | camera.polar_max_deg                | more than camera.polar_min_deg = 90 and
       camera { polar_max_deg: 190 }                             | camera.polar_max_deg                | at most 180
       camera { polar_min_deg: -5 }                              | camera.polar_min_deg                | [0, 180)
       data { resolution: 64 }                                   | data.resolution                     | expected 32, the resolution of generated images (render.resolution, superres off), found 64

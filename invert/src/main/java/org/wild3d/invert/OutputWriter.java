@@ -7,16 +7,15 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.wild3d.AtomicFiles;
 import org.wild3d.camera.Camera;
 import org.wild3d.checkpoint.CheckpointRestore;
 import org.wild3d.config.Configs;
@@ -137,11 +136,7 @@ final class OutputWriter {
         deleteRecursively(abs);
       }
       Files.createDirectories(abs.getParent());
-      try {
-        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, abs);
-      }
+      AtomicFiles.moveDirectory(tmp, abs);
     } catch (IOException e) {
       cleanup(tmp);
       throw new UncheckedIOException("writing the reconstruction to " + out, e);
