@@ -20,6 +20,7 @@ import org.wild3d.DataException;
 import org.wild3d.Wild3dException;
 import org.wild3d.checkpoint.CheckpointManager.Checkpoint;
 import org.wild3d.checkpoint.CheckpointRestore;
+import org.wild3d.cli.ThreadsOption;
 import org.wild3d.metrics.ClassifierCache;
 import org.wild3d.metrics.MetricResult;
 import org.wild3d.metrics.MetricSpec;
@@ -28,6 +29,7 @@ import org.wild3d.table.TableFormat;
 import org.wild3d.table.TableRow;
 import org.wild3d.table.TableSpec;
 import org.wild3d.table.TableSpecs;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -82,9 +84,7 @@ final class TableCommand implements Callable<Integer> {
       description = "Cache of classifiers and real statistics (default: data.cache_dir/metrics).")
   Path cacheDir;
 
-  @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-      description = "TF intra-op threads; 0 = all cores.")
-  int threads;
+  @Mixin ThreadsOption threads;
 
   /** A spec row with its run and checkpoint resolved. */
   private record Resolved(TableRow row, Path path, Path run, Checkpoint checkpoint) {}
@@ -244,7 +244,7 @@ final class TableCommand implements Callable<Integer> {
         "--checkpoint", r.checkpoint().dir().toString(),
         "--metrics", String.join(",", names),
         "--seed", Long.toUnsignedString(table.getSeed()),
-        "--threads", Integer.toString(threads)));
+        "--threads", Integer.toString(threads.threads())));
     if (table.getClassifierSteps() > 0) {
       args.addAll(List.of("--classifier-steps", Integer.toString(table.getClassifierSteps())));
     }
