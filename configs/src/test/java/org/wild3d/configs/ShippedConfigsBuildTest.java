@@ -15,16 +15,16 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 import org.wild3d.camera.CameraSampler;
 import org.wild3d.camera.Cameras;
+import org.wild3d.config.CameraPriorSpec;
 import org.wild3d.config.ConfigLoader;
 import org.wild3d.config.ConfigValidator;
 import org.wild3d.config.Experiment;
+import org.wild3d.config.ModelSpec;
 import org.wild3d.config.MultiView;
 import org.wild3d.disc.Discriminator;
 import org.wild3d.model.Generator3D;
 import org.wild3d.nn.Noise;
 import org.wild3d.nn.Params;
-import org.wild3d.config.ModelSpec;
-import org.wild3d.config.CameraPriorSpec;
 
 /**
  * Every shipped experiment builds: its generator and discriminator graphs are constructed from the

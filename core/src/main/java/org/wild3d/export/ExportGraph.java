@@ -8,7 +8,6 @@ import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Signature;
 import org.tensorflow.op.Ops;
-import org.wild3d.tf.FusedOps;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
@@ -18,6 +17,7 @@ import org.wild3d.config.ModelSpec;
 import org.wild3d.model.Generator3D;
 import org.wild3d.model.SampleGraph;
 import org.wild3d.nn.Params;
+import org.wild3d.tf.FusedOps;
 
 /**
  * The serving graph of an exported generator: the EMA generator {@code G_ema} (same scope and

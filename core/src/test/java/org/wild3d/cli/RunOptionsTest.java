@@ -7,9 +7,9 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine;
 
 /** The shared --run/--checkpoint/--threads options, as every command that opens a run sees them. */
 class RunOptionsTest {

@@ -3,10 +3,10 @@ package org.wild3d.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** Each rule: a snippet merged onto the embedded default must give exactly one error, there. */
 class ConfigValidatorTest {

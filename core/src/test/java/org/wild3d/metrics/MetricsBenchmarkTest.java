@@ -8,6 +8,15 @@ import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.wild3d.metrics.classifier.ClassifierFeatures;
+import org.wild3d.metrics.classifier.ClassifierNet;
+import org.wild3d.metrics.classifier.ClassifierTrainer;
+import org.wild3d.metrics.classifier.ClassifierWeights;
+import org.wild3d.metrics.images.ArrayImageSource;
+import org.wild3d.metrics.images.ImageBatch;
+import org.wild3d.metrics.images.SyntheticImages;
+import org.wild3d.metrics.stats.FeatureStats;
+import org.wild3d.metrics.stats.FrechetDistance;
 
 /**
  * Throughput figures for the report (run with {@code -Pslow}): images/s through the standard

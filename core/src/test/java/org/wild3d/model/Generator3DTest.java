@@ -18,13 +18,13 @@ import org.tensorflow.types.TInt64;
 import org.wild3d.camera.Camera;
 import org.wild3d.camera.CameraSampler;
 import org.wild3d.camera.Cameras;
+import org.wild3d.config.CameraPriorSpec;
 import org.wild3d.config.Experiment;
+import org.wild3d.config.ModelSpec;
 import org.wild3d.nn.Noise;
 import org.wild3d.nn.Param;
 import org.wild3d.nn.Params;
 import org.wild3d.tf.Grads;
-import org.wild3d.config.ModelSpec;
-import org.wild3d.config.CameraPriorSpec;
 
 class Generator3DTest {
 

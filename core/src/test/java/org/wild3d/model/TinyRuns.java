@@ -13,13 +13,13 @@ import org.wild3d.Version;
 import org.wild3d.camera.Camera;
 import org.wild3d.checkpoint.CheckpointManager;
 import org.wild3d.checkpoint.Manifest;
+import org.wild3d.config.CameraPriorSpec;
 import org.wild3d.config.ConfigLoader;
 import org.wild3d.config.Configs;
 import org.wild3d.config.Experiment;
 import org.wild3d.config.LoadedConfig;
-import org.wild3d.nn.Params;
 import org.wild3d.config.ModelSpec;
-import org.wild3d.config.CameraPriorSpec;
+import org.wild3d.nn.Params;
 
 /**
  * Tiny run directories for tests: a resolved config and a checkpoint written by a training-like

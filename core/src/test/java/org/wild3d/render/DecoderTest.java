@@ -15,7 +15,6 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 import org.wild3d.config.DecoderSpec;
 import org.wild3d.nn.Param;
-import org.wild3d.config.DecoderSpec;
 import org.wild3d.nn.Params;
 
 class DecoderTest {

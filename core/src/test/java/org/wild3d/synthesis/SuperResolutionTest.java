@@ -23,8 +23,6 @@ import org.tensorflow.types.TFloat32;
 import org.wild3d.config.ConfigException;
 import org.wild3d.config.SuperResolutionSpec;
 import org.wild3d.nn.Param;
-import org.wild3d.config.ConfigException;
-import org.wild3d.config.SuperResolutionSpec;
 import org.wild3d.nn.Params;
 import org.wild3d.tf.Grads;
 

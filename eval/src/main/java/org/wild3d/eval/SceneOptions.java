@@ -9,10 +9,10 @@ import java.util.TreeSet;
 import org.wild3d.cli.RunOptions;
 import org.wild3d.model.Latents;
 import org.wild3d.model.Snapshot;
-import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine;
 
 /**
  * Options shared by the commands that look at chosen scenes of a run ({@code render}, {@code

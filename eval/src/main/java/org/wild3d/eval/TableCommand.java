@@ -21,20 +21,20 @@ import org.wild3d.Wild3dException;
 import org.wild3d.checkpoint.CheckpointManager.Checkpoint;
 import org.wild3d.checkpoint.CheckpointRestore;
 import org.wild3d.cli.ThreadsOption;
-import org.wild3d.metrics.ClassifierCache;
 import org.wild3d.metrics.MetricResult;
 import org.wild3d.metrics.MetricSpec;
+import org.wild3d.metrics.classifier.ClassifierCache;
 import org.wild3d.table.CachedMetrics;
 import org.wild3d.table.TableFormat;
 import org.wild3d.table.TableRow;
 import org.wild3d.table.TableSpec;
 import org.wild3d.table.TableSpecs;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * {@code wild3d-eval table --spec FILE}: fills a paper table ({@link TableSpec}) from its runs'

@@ -11,11 +11,11 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.nn.LeakyRelu;
 import org.tensorflow.types.TFloat32;
 import org.wild3d.DataException;
-import org.wild3d.metrics.ClassifierWeights;
+import org.wild3d.metrics.classifier.ClassifierWeights;
 
 /**
  * The toolkit's own perceptual distance: the four convolution layers of the dataset's
- * {@code _cls} classifier ({@link org.wild3d.metrics.ClassifierCache}; 3×3 stride-2 convs, bias,
+ * {@code _cls} classifier ({@link org.wild3d.metrics.classifier.ClassifierCache}; 3×3 stride-2 convs, bias,
  * LeakyReLU 0.2) as graph constants, compared LPIPS-style ({@link
  * PerceptualDistance#normalizedDistance}) on every layer's activations. Images of another size
  * than the classifier's are resized bilinearly first.

@@ -9,9 +9,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.wild3d.config.ConfigLoader;
 import org.wild3d.model.GeneratedImages;
-import org.wild3d.synth.Rendering;
-import picocli.CommandLine;
+import org.wild3d.raster.Rendering;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine;
 
 class BenchCommandTest {
   private static BenchCommand command() {

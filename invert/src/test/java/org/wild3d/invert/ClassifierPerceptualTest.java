@@ -17,8 +17,8 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 import org.wild3d.DataException;
-import org.wild3d.metrics.ClassifierNet;
-import org.wild3d.metrics.ClassifierWeights;
+import org.wild3d.metrics.classifier.ClassifierNet;
+import org.wild3d.metrics.classifier.ClassifierWeights;
 
 class ClassifierPerceptualTest {
   private static final int R = 16;

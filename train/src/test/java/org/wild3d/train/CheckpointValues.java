@@ -19,8 +19,8 @@ import org.tensorflow.types.TFloat32;
 import org.wild3d.checkpoint.CheckpointManager;
 import org.wild3d.config.Configs;
 import org.wild3d.config.Experiment;
-import org.wild3d.tf.Sessions;
 import org.wild3d.config.GanSpec;
+import org.wild3d.tf.Sessions;
 
 /** Test helper: every variable of a run's training graph, by name, as float arrays. */
 final class CheckpointValues {

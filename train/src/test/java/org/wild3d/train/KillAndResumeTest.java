@@ -28,9 +28,9 @@ import org.tensorflow.Session;
 import org.wild3d.checkpoint.CheckpointManager;
 import org.wild3d.config.Configs;
 import org.wild3d.config.Experiment;
+import org.wild3d.config.GanSpec;
 import org.wild3d.tf.Sessions;
 import picocli.CommandLine;
-import org.wild3d.config.GanSpec;
 
 /**
  * Fault test: {@code wild3d-train} in a separate JVM receives SIGTERM, SIGINT or SIGKILL at a

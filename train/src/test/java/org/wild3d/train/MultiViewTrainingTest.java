@@ -16,12 +16,12 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.wild3d.config.Experiment;
+import org.wild3d.config.GanSpec;
 import org.wild3d.data.Batch;
 import org.wild3d.data.BatchReader;
 import org.wild3d.data.Dataset;
 import org.wild3d.data.Datasets;
 import org.wild3d.tf.Sessions;
-import org.wild3d.config.GanSpec;
 
 /**
  * Multi-view discrimination in the training step: the discriminator judges B·V fakes per step

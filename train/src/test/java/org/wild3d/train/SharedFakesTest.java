@@ -20,12 +20,12 @@ import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 import org.wild3d.camera.CameraSampler;
 import org.wild3d.camera.Cameras;
+import org.wild3d.config.CameraPriorSpec;
 import org.wild3d.config.Experiment;
+import org.wild3d.config.GanSpec;
 import org.wild3d.model.Latents;
 import org.wild3d.nn.Param;
 import org.wild3d.tf.Sessions;
-import org.wild3d.config.CameraPriorSpec;
-import org.wild3d.config.GanSpec;
 
 /**
  * train.shared_fakes: the one-pass G+D step must update G exactly as the G main step and D

@@ -18,9 +18,9 @@ import org.tensorflow.Session;
 import org.wild3d.checkpoint.CheckpointManager;
 import org.wild3d.config.Configs;
 import org.wild3d.config.Experiment;
+import org.wild3d.config.GanSpec;
 import org.wild3d.tf.Sessions;
 import picocli.CommandLine;
-import org.wild3d.config.GanSpec;
 
 /**
  * Training is a function of (config, seed): two runs give bit-identical checkpoints, a checkpoint
