@@ -25,10 +25,10 @@ class ParamsReplicaTest {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       Params owner = new Params(cfg.getSeed());
-      Generator3D g0 = new Generator3D(tf, owner, cfg, "G");
+      Generator3D g0 = new Generator3D(tf, owner, org.wild3d.config.ModelSpec.from(cfg), "G");
       long variables = count(g);
       Params replica = Params.replica(owner);
-      Generator3D g1 = new Generator3D(tf.withSubScope(Towers.prefix(1)), replica, cfg, "G");
+      Generator3D g1 = new Generator3D(tf.withSubScope(Towers.prefix(1)), replica, org.wild3d.config.ModelSpec.from(cfg), "G");
       assertThat(count(g)).isEqualTo(variables); // no new VariableV2
       assertThat(replica.trainables()).isEqualTo(owner.trainables());
       assertThat(replica.state()).isEqualTo(owner.state());
