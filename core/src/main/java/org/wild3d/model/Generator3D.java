@@ -6,6 +6,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
+import org.wild3d.tf.Seed;
 import org.wild3d.config.ModelSpec;
 import org.wild3d.mapping.MappingNetwork;
 import org.wild3d.nn.Noise;
@@ -85,7 +86,7 @@ public final class Generator3D {
    * @param cam2world {@code [N·V,4,4]}
    * @param intrinsics {@code [N·V,3,3]}
    * @param noise per-pixel noise source of the synthesis network
-   * @param renderSeed stateless seed {@code [2]} for sample jitter (training) or null (evaluation)
+   * @param renderSeed stateless seed for sample jitter (training) or null (evaluation)
    */
   public Output synthesize(
       Operand<TFloat32> ws,
@@ -93,7 +94,7 @@ public final class Generator3D {
       Operand<TFloat32> intrinsics,
       int views,
       Noise.Source noise,
-      Operand<TInt64> renderSeed) {
+      Seed renderSeed) {
     Operand<TFloat32> planes = planes(ws, noise); // [N,R,R,3F]
     RenderOutput r = renderer.render(tf, planes, cam2world, intrinsics, views, renderSeed);
     Operand<TFloat32> image = r.rgb();

@@ -4,6 +4,7 @@ import com.google.common.hash.Hashing;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
+import org.wild3d.tf.Seed;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
@@ -37,11 +38,11 @@ public final class Noise {
   /** Where a layer's noise comes from; see {@link Noise}. */
   public sealed interface Source permits Random, Constant, None {}
 
-  /** Per-sample random noise seeded by {@code seed} ({@code TInt64 [2]}). */
-  public record Random(Operand<TInt64> seed) implements Source {
+  /** Per-sample random noise seeded by {@code seed} (a {@code TInt64 [2]} key and the tower's rows). */
+  public record Random(Seed seed) implements Source {
     public Random {
       Objects.requireNonNull(seed, "noise seed");
-      Shapes.check("noise seed [2]", seed, 2);
+      Shapes.check("noise seed [2]", seed.key(), 2);
     }
   }
 
@@ -52,7 +53,7 @@ public final class Noise {
   public record None() implements Source {}
 
   /** Random noise from a {@code TInt64 [2]} seed operand. */
-  public static Source random(Operand<TInt64> seed) {
+  public static Source random(Seed seed) {
     return new Random(seed);
   }
 
@@ -94,10 +95,10 @@ public final class Noise {
           tf.constant(new int[] {1}), tf.constant(new int[] {1})); // [1] = N
       Operand<TInt32> shape = tf.concat(
           List.of(n, tf.constant(new int[] {h, w, 1})), tf.constant(0));
-      Operand<TInt64> seed = tf.bitwise.bitwiseXor(r.seed(), tf.constant(new long[] {0L, nameHash}));
+      Seed seed = r.seed().xor(tf, nameHash);
       // StopGradient: the shape comes from x, so without it backprop would enter
       // StatelessRandomNormal, which has no gradient function.
-      noise = tf.stopGradient(tf.random.statelessRandomNormal(shape, seed)); // [N,H,W,1]
+      noise = tf.stopGradient(seed.normal(tf, shape, Shape.of(x.shape().size(0), h, w, 1))); // [N,H,W,1]
     } else if (source instanceof Constant) {
       noise =
           tf.random.statelessRandomNormal(

@@ -1,5 +1,7 @@
 package org.wild3d.render;
 
+import org.wild3d.tf.Seed;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -19,7 +21,7 @@ public interface DensityField {
    * @param noiseSeed a stateless-random seed {@code [2]} for training-time density noise, or null
    *     (no noise); fields without noise ignore it
    */
-  Output query(Ops tf, Operand<TFloat32> points, Operand<TInt64> noiseSeed);
+  Output query(Ops tf, Operand<TFloat32> points, Seed noiseSeed);
 
   /** Feature channels C of {@link Output#features()}; the first 3 are RGB in [0, 1]. */
   int featureChannels();

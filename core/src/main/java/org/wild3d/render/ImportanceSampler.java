@@ -3,6 +3,8 @@ package org.wild3d.render;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import java.util.List;
+import org.wild3d.tf.Seed;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.ReduceSum;
@@ -48,7 +50,7 @@ public final class ImportanceSampler {
       int count,
       float epsilon,
       boolean smooth,
-      Operand<TInt64> seed) {
+      Seed seed) {
     NonDifferentiable.ensureRegistered();
     checkArgument(count > 0, "importance samples: expected > 0, found %s", count);
     checkArgument(epsilon > 0, "importance epsilon: expected > 0, found %s", epsilon);
@@ -91,7 +93,7 @@ public final class ImportanceSampler {
       }
       u = tf.broadcastTo(tf.constant(new float[][] {grid}), shape); // [NR,count]
     } else {
-      u = tf.random.statelessRandomUniform(shape, seed); // [NR,count]
+      u = seed.uniform(tf, shape, Shape.of(depths.shape().size(0) * depths.shape().size(1), count)); // [NR,count]
     }
     // bin k holds u when cdfLo_k <= u < cdfHi_k: the number of cdfHi values <= u
     Operand<TInt32> bin =

@@ -3,6 +3,8 @@ package org.wild3d.render;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import java.util.List;
+import org.wild3d.tf.Seed;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -24,7 +26,7 @@ public final class RaySamples {
    * @param seed stateless-random seed {@code [2]}, or null for bin centres
    */
   public static Operand<TFloat32> stratified(
-      Ops tf, Operand<TFloat32> like, int samples, float near, float far, Operand<TInt64> seed) {
+      Ops tf, Operand<TFloat32> like, int samples, float near, float far, Seed seed) {
     NonDifferentiable.ensureRegistered();
     checkArgument(samples >= 2, "stratified samples per ray: expected >= 2, found %s", samples);
     checkArgument(
@@ -49,7 +51,7 @@ public final class RaySamples {
     Operand<TFloat32> frac =
         seed == null
             ? tf.fill(shape, tf.constant(0.5f))
-            : tf.random.statelessRandomUniform(shape, seed); // [N,R,S,1]
+            : seed.uniform(tf, shape, Shape.of(like.shape().size(0), r, samples, 1)); // [N,R,S,1]
     return tf.stopGradient(tf.math.add(base, tf.math.mul(frac, tf.constant(bin))));
   }
 

@@ -3,6 +3,8 @@ package org.wild3d.render;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkState;
 
+import org.wild3d.tf.Seed;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -60,7 +62,7 @@ public final class Renderer {
       Operand<TFloat32> cam2world,
       Operand<TFloat32> intrinsics,
       int views,
-      Operand<TInt64> seed) {
+      Seed seed) {
     return render(tf, field(planes, views), cam2world, intrinsics, seed);
   }
 
@@ -98,7 +100,7 @@ public final class Renderer {
       DensityField field,
       Operand<TFloat32> cam2world,
       Operand<TFloat32> intrinsics,
-      Operand<TInt64> seed) {
+      Seed seed) {
     NonDifferentiable.ensureRegistered();
     Ops rt = tf.withSubScope("render");
     int res = spec.resolution();
@@ -157,7 +159,7 @@ public final class Renderer {
 
   /** Queries the field at the points of {@code depths [N,R,S,1]}. */
   private static Samples evaluate(
-      Ops tf, DensityField field, Rays rays, Operand<TFloat32> depths, Operand<TInt64> noiseSeed) {
+      Ops tf, DensityField field, Rays rays, Operand<TFloat32> depths, Seed noiseSeed) {
     int r = Shapes.dim(depths, 1);
     int s = Shapes.dim(depths, 2);
     Operand<TFloat32> points = RaySamples.points(tf, rays.origins(), rays.directions(), depths);
@@ -175,8 +177,8 @@ public final class Renderer {
     return tf.reshape(x, tf.constant(new int[] {-1, res, res, c})); // [N,H,W,C]
   }
 
-  private static Operand<TInt64> subSeed(Ops tf, Operand<TInt64> seed, long k) {
-    return seed == null ? null : tf.math.add(seed, tf.constant(new long[] {0, k}));
+  private static Seed subSeed(Ops tf, Seed seed, long k) {
+    return seed == null ? null : seed.plus(tf, k);
   }
 
   public RenderSpec spec() {

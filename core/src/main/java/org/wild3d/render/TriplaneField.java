@@ -2,6 +2,8 @@ package org.wild3d.render;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import org.wild3d.tf.Seed;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -43,13 +45,13 @@ public final class TriplaneField implements DensityField {
   }
 
   @Override
-  public Output query(Ops tf, Operand<TFloat32> points, Operand<TInt64> noiseSeed) {
+  public Output query(Ops tf, Operand<TFloat32> points, Seed noiseSeed) {
     Operand<TFloat32> feats = TriplaneSampler.sample(tf, planes, points, boxSize, views); // [B,M,F]
     Decoder.Output out = decoder.apply(feats);
     Operand<TFloat32> raw = out.sigmaRaw(); // [B,M,1]
     if (noiseSeed != null && densityNoise > 0) {
       Operand<TFloat32> noise =
-          tf.random.statelessRandomNormal(tf.shape(tf.stopGradient(raw)), noiseSeed);
+          noiseSeed.normal(tf, tf.shape(tf.stopGradient(raw)), raw.shape());
       raw = tf.math.add(raw, tf.math.mul(noise, tf.constant(densityNoise)));
     }
     return new Output(activate(tf, raw), out.features());

@@ -53,7 +53,7 @@ class Generator3DTest {
         var mapped = gen.map(zIn, cIn, tf.constant(1f));
         Operand<TInt64> seed = tf.constant(new long[] {1, 2});
         Generator3D.Output out =
-            gen.synthesize(mapped.ws(), cam, intr, views, Noise.random(seed), seed);
+            gen.synthesize(mapped.ws(), cam, intr, views, Noise.random(org.wild3d.tf.Seed.of(seed)), org.wild3d.tf.Seed.of(seed));
         int res = gen.imageResolution();
         assertThat(out.image().shape().size(1)).isEqualTo(res);
 

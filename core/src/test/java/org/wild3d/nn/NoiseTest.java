@@ -64,8 +64,8 @@ class NoiseTest {
       assertThat(a.strength().name()).isEqualTo("a/noise_strength");
       var seed = tf.placeholder(TInt64.class, Placeholder.shape(Shape.of(2)));
       Operand<TFloat32> x = tf.zeros(tf.constant(new int[] {2, HW, HW, C}), TFloat32.class);
-      Operand<TFloat32> randA = a.apply(x, Noise.random(seed));
-      Operand<TFloat32> randB = b.apply(x, Noise.random(seed));
+      Operand<TFloat32> randA = a.apply(x, Noise.random(org.wild3d.tf.Seed.of(seed)));
+      Operand<TFloat32> randB = b.apply(x, Noise.random(org.wild3d.tf.Seed.of(seed)));
       Operand<TFloat32> constA = a.apply(x, Noise.constant());
       Operand<TFloat32> constB = b.apply(x, Noise.constant());
       Operand<TFloat32> none = a.apply(x, Noise.none());

@@ -38,7 +38,7 @@ class ImportanceSamplerTest {
                         count,
                         eps,
                         smooth,
-                        seed == null ? null : tf.constant(seed))))
+                        seed == null ? null : org.wild3d.tf.Seed.of(tf.constant(seed)))))
         .get(0);
   }
 
@@ -138,7 +138,7 @@ class ImportanceSamplerTest {
               var likeStatic = tf.constant(new float[2][5][3]);
               return List.of(
                   RaySamples.stratified(tf, likeStatic, s, 2f, 4f, null),
-                  RaySamples.stratified(tf, likeStatic, s, 2f, 4f, tf.constant(new long[] {7, 7})));
+                  RaySamples.stratified(tf, likeStatic, s, 2f, 4f, org.wild3d.tf.Seed.of(tf.constant(new long[] {7, 7}))));
             });
     float bin = 2f / s;
     float[] centres = out.get(0);

@@ -65,7 +65,7 @@ class RendererBenchmarkTest {
       var c2w = TfTesting.input(tf, "c2w", n, 4, 4);
       var k = TfTesting.input(tf, "k", n, 3, 3);
       RenderOutput eval = renderer.render(tf, pl, c2w, k, 1, null);
-      RenderOutput train = renderer.render(tf, pl, c2w, k, 1, tf.constant(new long[] {1, 2}));
+      RenderOutput train = renderer.render(tf, pl, c2w, k, 1, org.wild3d.tf.Seed.of(tf.constant(new long[] {1, 2})));
       Operand<TFloat32> loss =
           tf.reduceSum(tf.math.square(train.rgb()), tf.constant(new int[] {0, 1, 2, 3}));
       List<Operand<TFloat32>> xs = new ArrayList<>(List.of(pl));

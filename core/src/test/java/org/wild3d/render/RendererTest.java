@@ -268,7 +268,7 @@ class RendererTest {
                   tf.constant(b.cam2world()),
                   tf.constant(b.intrinsics()),
                   1,
-                  tf.constant(new long[] {1, 2}));
+                  org.wild3d.tf.Seed.of(tf.constant(new long[] {1, 2})));
       var noisyLoss = tf.reduceSum(noisy.rgb(), tf.constant(new int[] {0, 1, 2, 3}));
       fetches.add(Grads.of(tf, noisyLoss, List.of(pl)).get(0));
       try (TFloat32 pt = TfTesting.tensor(planes, 2, RP, RP, 3 * F)) {
@@ -332,8 +332,8 @@ class RendererTest {
       var points = tf.constant(new float[1][500][3]);
       TriplaneField field = renderer.field(pl, 1);
       var clean = field.query(tf, points, null).sigma();
-      var a = field.query(tf, points, tf.constant(new long[] {4, 4})).sigma();
-      var a2 = field.query(tf, points, tf.constant(new long[] {4, 4})).sigma();
+      var a = field.query(tf, points, org.wild3d.tf.Seed.of(tf.constant(new long[] {4, 4}))).sigma();
+      var a2 = field.query(tf, points, org.wild3d.tf.Seed.of(tf.constant(new long[] {4, 4}))).sigma();
       List<float[]> out = TfTesting.run(s, Map.of(pl, pt), List.of(clean, a, a2));
       assertThat(out.get(1)).containsExactly(out.get(2));
       // all points are the origin: without noise one value, with unit noise a spread of values

@@ -19,7 +19,7 @@ final class SphereField implements DensityField {
   }
 
   @Override
-  public Output query(Ops tf, Operand<TFloat32> points, Operand<TInt64> noiseSeed) {
+  public Output query(Ops tf, Operand<TFloat32> points, org.wild3d.tf.Seed noiseSeed) {
     Operand<TFloat32> r2 =
         tf.reduceSum(tf.math.square(points), tf.constant(-1), ReduceSum.keepDims(true)); // [N,M,1]
     Operand<TFloat32> inside =

@@ -57,7 +57,7 @@ class GeneratorBackboneBenchTest {
       var z = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 128)));
       var c = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
       var seed = tf.placeholder(TInt64.class, Placeholder.shape(Shape.of(2)));
-      Operand<TFloat32> img = syn.apply(map.apply(z, c, tf.constant(1f)).ws(), Noise.random(seed));
+      Operand<TFloat32> img = syn.apply(map.apply(z, c, tf.constant(1f)).ws(), Noise.random(org.wild3d.tf.Seed.of(seed)));
       Operand<TFloat32> loss = tf.math.mean(tf.math.square(img), tf.constant(new int[] {0, 1, 2, 3}));
       List<Operand<TFloat32>> xs = new ArrayList<>();
       for (Param p : params.trainables()) {

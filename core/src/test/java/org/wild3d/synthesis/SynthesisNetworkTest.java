@@ -144,7 +144,7 @@ class SynthesisNetworkTest {
       var c = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
       var seed = tf.placeholder(TInt64.class, Placeholder.shape(Shape.of(2)));
       Operand<TFloat32> ws = map.apply(z, c, tf.constant(0.7f)).ws();
-      Operand<TFloat32> img = syn.apply(ws, Noise.random(seed));
+      Operand<TFloat32> img = syn.apply(ws, Noise.random(org.wild3d.tf.Seed.of(seed)));
       Operand<TFloat32> target = tf.constant(gaussian(7, r * r * 6, 1));
       Operand<TFloat32> loss = tf.reduceSum(
           tf.math.mul(img, tf.reshape(target, tf.constant(new int[] {1, r, r, 6}))),
@@ -212,7 +212,7 @@ class SynthesisNetworkTest {
       SynthesisNetwork net = new SynthesisNetwork(tf, params, new SynthesisSpec(4, 8, 6, 32, 8, 0, true, 0f));
       var ws = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 4, 4)));
       var seed = tf.placeholder(TInt64.class, Placeholder.shape(Shape.of(2)));
-      Operand<TFloat32> a = net.apply(ws, Noise.random(seed));
+      Operand<TFloat32> a = net.apply(ws, Noise.random(org.wild3d.tf.Seed.of(seed)));
       Operand<TFloat32> b = net.apply(ws, Noise.none());
       // Noise strengths start at 0, so both paths give the same image.
       float[] ya = fetch(s, a, feeds(ws, wt, seed, seedT));

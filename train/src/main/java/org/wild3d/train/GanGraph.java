@@ -26,6 +26,7 @@ import org.wild3d.nn.Noise;
 import org.wild3d.nn.Param;
 import org.wild3d.nn.Params;
 import org.wild3d.optim.Adam;
+import org.wild3d.tf.Seed;
 
 /**
  * The whole training graph of the method, built once from a {@link GanSpec}.
@@ -146,7 +147,7 @@ public final class GanGraph {
     UnaryOperator<Operand<TFloat32>> blur = x -> blurRadius > 0
         ? Fir.gaussianBlur(tf.withSubScope("blur"), x, blurSigma, blurRadius) : x;
 
-    Tower tower = tower(tf, spec, g, d, spec.scenes(), seed, blur);
+    Tower tower = tower(tf, spec, g, d, spec.scenes(), Seed.of(seed), blur);
     z = tower.z();
     cFake = tower.cFake();
     cam2world = tower.cam2world();
@@ -213,7 +214,7 @@ public final class GanGraph {
    * creates none. The real batch follows {@link GanSpec#realBatch}'s rule for that many scenes.
    */
   static Tower tower(Ops tf, GanSpec spec, Generator3D g, Discriminator d, int scenes,
-      Operand<TInt64> seed, UnaryOperator<Operand<TFloat32>> blur) {
+      Seed seed, UnaryOperator<Operand<TFloat32>> blur) {
     ModelSpec model = spec.model();
     TrainSpec t = spec.train();
     int views = model.multiview().views();
@@ -255,18 +256,16 @@ public final class GanGraph {
       Operand<TFloat32> pts =
           lt.math.mul(
               lt.math.sub(
-                  lt.random.statelessRandomUniform(
-                      lt.constant(new int[] {scenes, 1000, 3}),
-                      lt.math.add(seed, lt.constant(new long[] {0, 101}))),
+                  seed.plus(lt, 101).uniform(lt, lt.constant(new int[] {scenes, 1000, 3}),
+                      Shape.of(scenes, 1000, 3)),
                   lt.constant(0.5f)),
               lt.constant(box)); // [N,1000,3] uniform in the box
       Operand<TFloat32> perturbed =
           lt.math.add(
               pts,
               lt.math.mul(
-                  lt.random.statelessRandomNormal(
-                      lt.constant(new int[] {scenes, 1000, 3}),
-                      lt.math.add(seed, lt.constant(new long[] {0, 102}))),
+                  seed.plus(lt, 102).normal(lt, lt.constant(new int[] {scenes, 1000, 3}),
+                      Shape.of(scenes, 1000, 3)),
                   lt.constant(t.densityRegPDist() * box / 2f)));
       Operand<TFloat32> s0 = g.renderer().density(lt, planes, pts);
       Operand<TFloat32> s1 = g.renderer().density(lt, planes, perturbed);

@@ -47,7 +47,7 @@ class DepthConventionTest {
   /** A solid sphere of density σ at the origin (the generator's density field, analytically). */
   static final class Sphere implements DensityField {
     @Override
-    public Output query(Ops tf, Operand<TFloat32> points, Operand<TInt64> noiseSeed) {
+    public Output query(Ops tf, Operand<TFloat32> points, org.wild3d.tf.Seed noiseSeed) {
       Operand<TFloat32> r2 =
           tf.reduceSum(tf.math.square(points), tf.constant(-1), ReduceSum.keepDims(true));
       Operand<TFloat32> inside = tf.dtypes.cast(
