@@ -1,10 +1,15 @@
 package org.tensorflow;
 
+import static org.tensorflow.internal.c_api.global.tensorflow.TF_DeleteDeviceList;
+import static org.tensorflow.internal.c_api.global.tensorflow.TF_DeviceListCount;
+import static org.tensorflow.internal.c_api.global.tensorflow.TF_DeviceListType;
+import static org.tensorflow.internal.c_api.global.tensorflow.TF_SessionListDevices;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_SetConfig;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_SetTarget;
 
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.PointerScope;
+import org.tensorflow.internal.c_api.TF_DeviceList;
 import org.tensorflow.internal.c_api.TF_Session;
 import org.tensorflow.internal.c_api.TF_SessionOptions;
 import org.tensorflow.internal.c_api.TF_Status;
@@ -43,6 +48,30 @@ public final class TargetSessions {
       TF_Session session = TF_Session.newSession(ref.nativeHandle(), opts, status);
       status.throwExceptionIfNotOK();
       return new Session(graph, (TF_Session) session.retainReference());
+    }
+  }
+
+  /**
+   * How many GPUs TensorFlow sees in this process (0 with the CPU natives): the devices of a
+   * session on an empty graph ({@code TF_SessionListDevices}, another internal binding).
+   */
+  public static int gpuCount() {
+    try (PointerScope scope = new PointerScope(); Graph g = new Graph();
+        Graph.Reference ref = g.ref()) {
+      TF_Status status = TF_Status.newStatus();
+      TF_SessionOptions opts = TF_SessionOptions.newSessionOptions();
+      TF_Session session = TF_Session.newSession(ref.nativeHandle(), opts, status);
+      status.throwExceptionIfNotOK(); // the scope closes and deletes the session
+      TF_DeviceList list = TF_SessionListDevices(session, status);
+      status.throwExceptionIfNotOK();
+      int gpus = 0;
+      for (int i = 0; i < TF_DeviceListCount(list); i++) {
+        if (TF_DeviceListType(list, i, status).getString().equals("GPU")) {
+          gpus++;
+        }
+      }
+      TF_DeleteDeviceList(list);
+      return gpus;
     }
   }
 }

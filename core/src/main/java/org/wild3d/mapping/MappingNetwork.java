@@ -151,7 +151,15 @@ public final class MappingNetwork {
    */
   public Op updateWAvg(Operand<TFloat32> w) {
     Shapes.check("w_avg update input w [N,Wd]", w, -1, spec.wDim());
-    Operand<TFloat32> mean = tf.math.mean(w, tf.constant(0)); // [Wd]
+    return updateWAvgTo(tf.math.mean(w, tf.constant(0))); // [Wd]
+  }
+
+  /**
+   * {@link #updateWAvg} from the batch mean of w, already computed (data-parallel towers average
+   * their batches' means first). Shapes: {@code mean [Wd]}.
+   */
+  public Op updateWAvgTo(Operand<TFloat32> mean) {
+    Shapes.check("w_avg update mean [Wd]", mean, spec.wDim());
     Operand<TFloat32> next =
         tf.math.add(mean, tf.math.mul(tf.constant(spec.wAvgBeta()), tf.math.sub(wAvg.value(), mean)));
     return tf.withName("update_w_avg").assign(wAvg.variable(), next);

@@ -1,9 +1,11 @@
 package org.wild3d.model;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkState;
 
 import java.util.HashMap;
 import java.util.Map;
+import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -85,6 +87,42 @@ public final class SampleGraph {
     Shapes.check("sampled ws [N,L,Wd]", mapped.ws(), -1, numWs, wDim);
   }
 
+  /** {@code old}'s inputs and built paths found again by name in {@code placed}. */
+  private SampleGraph(SampleGraph old, Graph placed) {
+    generator = null; // its ops live in the graph {@code old} was built in
+    zDim = old.zDim;
+    numClasses = old.numClasses;
+    numWs = old.numWs;
+    wDim = old.wDim;
+    z = org.wild3d.scale.DevicePlacement.placeholder(placed, old.z);
+    classes = org.wild3d.scale.DevicePlacement.placeholder(placed, old.classes);
+    cam2world = org.wild3d.scale.DevicePlacement.placeholder(placed, old.cam2world);
+    intrinsics = org.wild3d.scale.DevicePlacement.placeholder(placed, old.intrinsics);
+    psi = out(placed, old.psi);
+    ws = org.wild3d.scale.DevicePlacement.placeholder(placed, old.ws);
+    mapped = new MappingNetwork.Mapped(out(placed, old.mapped.ws()), out(placed, old.mapped.w()),
+        org.wild3d.scale.DevicePlacement.op(placed, old.mapped.updateWAvg()));
+    fromZ = old.fromZ == null ? null : output(placed, old.fromZ);
+    old.fromW.forEach((v, o) -> fromW.put(v, output(placed, o)));
+  }
+
+  /**
+   * This sampling graph found again in {@code placed}, a copy of the graph it was built in (see
+   * {@code org.wild3d.scale.DevicePlacement}); only the paths built before the copy exist there.
+   */
+  public SampleGraph rebind(Graph placed) {
+    return new SampleGraph(this, placed);
+  }
+
+  private static <T extends org.tensorflow.types.family.TType> Operand<T> out(Graph g, Operand<T> o) {
+    return o == null ? null : org.wild3d.scale.DevicePlacement.output(g, o);
+  }
+
+  private static Generator3D.Output output(Graph g, Generator3D.Output o) {
+    return new Generator3D.Output(out(g, o.image()), out(g, o.raw()), out(g, o.depth()),
+        out(g, o.opacity()), out(g, o.planes()), out(g, o.ws()));
+  }
+
   /** The inputs (default names) under {@code tf}'s scope and {@code g}'s mapping. */
   public static SampleGraph build(Ops tf, Generator3D g) {
     return new SampleGraph(tf, g, Names.DEFAULT);
@@ -137,6 +175,8 @@ public final class SampleGraph {
 
   /** {@code z, classes, ψ, N cameras →} images: mapping and synthesis in one graph. */
   public Generator3D.Output fromZ() {
+    checkState(generator != null || fromZ != null, "sampling graph copied into a placed graph:"
+        + " fromZ was not built before the copy");
     if (fromZ == null) {
       fromZ = generator.synthesize(mapped.ws(), cam2world, intrinsics, 1, Noise.constant(), null);
     }
@@ -145,6 +185,8 @@ public final class SampleGraph {
 
   /** {@code ws [N,L,Wd]} rendered from {@code views} cameras per scene (scene-major). */
   public Generator3D.Output fromW(int views) {
+    checkState(generator != null || fromW.containsKey(views), "sampling graph copied into a"
+        + " placed graph: only the paths built before the copy exist (fromW(%s) was not)", views);
     return fromW.computeIfAbsent(views, v ->
         generator.synthesize(ws, cam2world, intrinsics, v, Noise.constant(), null));
   }

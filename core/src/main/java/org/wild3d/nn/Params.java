@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
@@ -125,6 +126,35 @@ public final class Params {
   private long[] seedFor(String fullName) {
     long h = Hashing.murmur3_128().hashString(fullName, StandardCharsets.UTF_8).asLong();
     return new long[] {seed, h};
+  }
+
+  /**
+   * These variables found again by name in {@code placed}, a copy of their graph (e.g. one whose
+   * ops got devices, {@link org.wild3d.scale.DevicePlacement}); the result reads the copy.
+   */
+  public Params rebind(Graph placed) {
+    checkArgument(owner == null, "Params.rebind: expected the owning Params, found a replica");
+    Params out = new Params(seed);
+    for (Param p : trainables) {
+      out.trainables.add(out.copy(placed, p));
+    }
+    for (Param p : state) {
+      out.state.add(out.copy(placed, p));
+    }
+    return out;
+  }
+
+  private Param copy(Graph placed, Param p) {
+    Param q = new Param(p.name(), new Variable<>(operation(placed, p.name())),
+        operation(placed, p.value().op().name()).output(0));
+    byName.put(q.name(), q);
+    return q;
+  }
+
+  private static org.tensorflow.GraphOperation operation(Graph g, String name) {
+    org.tensorflow.GraphOperation op = g.operation(name);
+    checkArgument(op != null, "rebind: expected op %s in the placed graph, found none", name);
+    return op;
   }
 
   /** Trainable variables in creation order. */

@@ -9,6 +9,7 @@ import org.tensorflow.Output;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.family.TNumber;
 
 /**
  * TensorFlow's own all-reduce ({@code CollectiveReduceV2}), the one way wild3d combines values
@@ -106,7 +107,13 @@ public final class Collectives {
     return 4 * n;
   }
 
-  private static Operand<TFloat32> reduce(Ops tf, Operand<TFloat32> x, Group group,
+  /** The sum of {@code x} of any numeric type (int64 run state, float32 values) over the group. */
+  public static <T extends TNumber> Operand<T> sumOf(
+      Ops tf, Operand<T> x, Group group, int instanceKey, String device) {
+    return reduce(tf, x, group, instanceKey, device, "Add", "Id");
+  }
+
+  private static <T extends TNumber> Operand<T> reduce(Ops tf, Operand<T> x, Group group,
       int instanceKey, String device, String merge, String fin) {
     return tf.scope().opBuilder("CollectiveReduceV2", "CollectiveReduceV2")
         .addInput(x.asOutput())
@@ -120,6 +127,6 @@ public final class Collectives {
         .setAttr("timeout_seconds", group.timeoutSeconds())
         .setDevice(device)
         .build()
-        .<TFloat32>output(0);
+        .<T>output(0);
   }
 }

@@ -8,6 +8,7 @@ import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.op.Op;
+import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.proto.GraphDef;
 import org.tensorflow.proto.NodeDef;
 import org.tensorflow.types.family.TType;
@@ -37,16 +38,28 @@ public final class DevicePlacement {
 
   /** {@code def} with every op that has no device placed by the first matching rule. */
   public static GraphDef place(GraphDef def, List<Rule> rules) {
+    return place(def, rules, "");
+  }
+
+  /**
+   * {@code def} with every op that has no device placed by the first matching rule, or on
+   * {@code fallback} when none matches ("" = leave it to TF's placer).
+   */
+  public static GraphDef place(GraphDef def, List<Rule> rules, String fallback) {
     GraphDef.Builder b = def.toBuilder();
     for (NodeDef.Builder n : b.getNodeBuilderList()) {
       if (!n.getDevice().isEmpty()) {
         continue;
       }
+      String device = fallback;
       for (Rule r : rules) {
         if (n.getName().startsWith(r.prefix())) {
-          n.setDevice(r.device());
+          device = r.device();
           break;
         }
+      }
+      if (!device.isEmpty()) {
+        n.setDevice(device);
       }
     }
     return b.build();
@@ -73,8 +86,14 @@ public final class DevicePlacement {
     return (Output<T>) op.output(o.index());
   }
 
+  /** The placeholder of {@code placed} that is {@code old} in the graph it was copied from. */
+  public static <T extends TType> Placeholder<T> placeholder(Graph placed, Placeholder<T> old) {
+    return new Placeholder<>(placed.operationOrThrow(old.op().name()));
+  }
+
   /** The op of {@code placed} that is {@code old} in the graph it was copied from. */
-  public static GraphOperation op(Graph placed, Op old) {
-    return placed.operationOrThrow(old.op().name());
+  public static Op op(Graph placed, Op old) {
+    GraphOperation o = placed.operationOrThrow(old.op().name());
+    return () -> o;
   }
 }

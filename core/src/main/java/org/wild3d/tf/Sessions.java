@@ -13,10 +13,20 @@ public final class Sessions {
    * threads are 1 for determinism of op scheduling on CPU.
    */
   public static Session create(Graph g, int intraThreads) {
+    return new Session(g, config(intraThreads));
+  }
+
+  /** {@link #create(Graph, int)} with the CPU devices that {@code placement}'s towers need. */
+  public static Session create(Graph g, int intraThreads, org.wild3d.scale.Placement placement) {
+    return new Session(g, placement.sessionConfig(config(intraThreads)));
+  }
+
+  /** The options {@link #create(Graph, int)} uses. */
+  public static ConfigProto config(int intraThreads) {
     ConfigProto.Builder c = ConfigProto.newBuilder().setInterOpParallelismThreads(1);
     if (intraThreads > 0) {
       c.setIntraOpParallelismThreads(intraThreads);
     }
-    return new Session(g, c.build());
+    return c.build();
   }
 }

@@ -151,11 +151,15 @@ final class GracefulStop implements AutoCloseable {
         + " was written because no step had run (" + beforeFirstStep + ")";
   }
 
-  /** The message of a stop after steps ran and {@code checkpoint} was written. */
-  String stoppedMessage(long step, double kimg, String checkpoint, String continueWith) {
+  /**
+   * The message of a stop after steps ran and {@code checkpoint} was written.
+   *
+   * @param by what stopped the run, e.g. {@code SIGTERM}
+   */
+  String stoppedMessage(String by, long step, double kimg, String checkpoint, String continueWith) {
     return String.format(java.util.Locale.ROOT,
         "stopped by %s at step %d (%.3f kimg): checkpoint %s written; continue with: %s",
-        requested.label(), step, kimg, checkpoint, continueWith);
+        by, step, kimg, checkpoint, continueWith);
   }
 
   /** Restores the handlers that were installed before {@link #connect}. */

@@ -12,8 +12,13 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
+import org.tensorflow.Server;
 import org.tensorflow.Session;
+import org.tensorflow.TargetSessions;
+import org.tensorflow.Tensor;
+import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
@@ -47,6 +52,9 @@ import org.wild3d.metrics.MetricSpec;
 import org.wild3d.model.GeneratedImages;
 import org.wild3d.model.ImageGenerator;
 import org.wild3d.model.Latents;
+import org.wild3d.scale.ClusterSpec;
+import org.wild3d.scale.Placement;
+import org.wild3d.scale.WorkerSync;
 import org.wild3d.tf.Sessions;
 import org.wild3d.viz.DatasetGrid;
 import org.wild3d.viz.Grid;
@@ -105,10 +113,18 @@ public final class TrainLoop implements TrainJob {
         ? "the newest checkpoint of " + ctx.runDir() + " is unchanged; continue with: "
             + resumeCommand(ctx)
         : ctx.runDir() + " holds only its configs; start the run again";
+    RunContext.Scale scale = ctx.scale();
+    Placement placement = scale.placement();
+    if (!scale.chief()) {
+      beforeFirstStep = "this worker wrote nothing; start it again with the others";
+    }
     try (GracefulStop stop = GracefulStop.install(ctx.err(), Main.NAME, beforeFirstStep);
         Graph graph = new Graph()) {
+      Server server = scale.cluster() == null ? null : startServer(ctx, spec, scale);
       long t0 = System.nanoTime();
-      GanGraph gg = new GanGraph(graph, spec);
+      GanGraph gg = new GanGraph(graph, spec, placement);
+      WorkerSync sync = placement.tasks() > 1
+          ? new WorkerSync(graph, placement, Run.STATE_LENGTH) : null;
       int res = gg.g.imageResolution();
       out.printf(
           Locale.ROOT,
@@ -117,14 +133,76 @@ public final class TrainLoop implements TrainJob {
           gg.gParams().trainableCount(),
           gg.dParams().trainableCount(),
           org.wild3d.tf.FusedOps.status());
+      if (placement.distributed()) {
+        out.printf(Locale.ROOT, "data parallel: %s%n", describe(placement, gg));
+      }
       try (Dataset ds = Datasets.open(cfg.getData(), cfg.getCamera(), res, out)) {
         checkDataset(ds, cfg, res);
-        try (Session s = Sessions.create(graph, spec.train().threads());
-            EventLog log = new EventLog(ctx.runDir())) {
-          new Run(ctx, gg, ds, s, log, metricSpecs, stop, afterStep).loop();
+        try (Session s = server == null
+                ? Sessions.create(graph, spec.train().threads(), placement)
+                : TargetSessions.create(graph, scale.cluster().target(), sessionConfig(spec, scale));
+            EventLog log = scale.chief() ? new EventLog(ctx.runDir()) : null) {
+          new Run(ctx, gg, sync, ds, s, log, metricSpecs, stop, afterStep).loop();
+        } catch (TensorFlowException e) {
+          if (!placement.distributed()) {
+            throw e;
+          }
+          throw new Wild3dException(Wild3dException.EXIT_FAILURE, String.format(Locale.ROOT,
+              "the run stopped: %s (with several devices or processes this is usually a worker"
+                  + " that died or cannot be reached, noticed after --collective-timeout %.0f s;"
+                  + " the chief's newest complete checkpoint is kept: start every process again"
+                  + " with --resume RUN)", firstLine(e.getMessage()), placement.timeoutSeconds()),
+              e);
         }
       }
     }
+  }
+
+  /** The options of this process's sessions (threads, CPU towers, the collective leader). */
+  static ConfigProto sessionConfig(GanSpec spec, RunContext.Scale scale) {
+    ConfigProto c = scale.placement().sessionConfig(Sessions.config(spec.train().threads()));
+    return scale.cluster() == null ? c : scale.cluster().withCollectiveLeader(c);
+  }
+
+  /**
+   * Starts this process's TensorFlow server of the cluster (it lives until the JVM ends: TF's
+   * servers cannot be stopped cleanly).
+   */
+  static Server startServer(RunContext ctx, GanSpec spec, RunContext.Scale scale) {
+    ClusterSpec cl = scale.cluster();
+    Server server = new Server(cl.serverDef(sessionConfig(spec, scale)));
+    server.start();
+    SERVERS.add(server);
+    ctx.out().printf(Locale.ROOT, "worker %d of %d (%s)%s; TensorFlow server started%n",
+        cl.task(), cl.size(), cl.addresses().get(cl.task()),
+        cl.isChief() ? ", the chief: it writes the run directory" : ": writes nothing (the chief"
+            + " at " + cl.addresses().get(0) + " writes the run directory)");
+    ctx.out().flush();
+    return server;
+  }
+
+  /** The servers this JVM started (kept reachable: they must outlive every session). */
+  private static final List<Server> SERVERS = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  static String describe(Placement p, GanGraph gg) {
+    long bytes = 0;
+    for (long b : gg.allReduceBytes().values()) {
+      bytes += b;
+    }
+    return String.format(Locale.ROOT, "%d part%s of each batch (%d tower%s x %d process%s: %s),"
+        + " %d scenes each; all-reduces of %.1f MB per step at most (%s)", p.parts(),
+        p.parts() == 1 ? "" : "s", p.towers(), p.towers() == 1 ? "" : "s", p.tasks(),
+        p.tasks() == 1 ? "" : "es", p.deviceName(0).isEmpty() ? "default device"
+            : p.deviceName(0) + (p.towers() > 1 ? " .. " + p.deviceName(p.towers() - 1) : ""),
+        gg.spec.scenes() / p.parts(), bytes / 1e6, gg.allReduceBytes().keySet());
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "no detail";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
   }
 
   /** The command that continues the run of {@code ctx}. */
@@ -171,6 +249,8 @@ public final class TrainLoop implements TrainJob {
     final TInt32 c;
     final Cameras.Batch cams;
     final TInt64 seed;
+    /** The towers' rows of these inputs (a split step), closed with them. */
+    final List<Tensor> slices = new ArrayList<>();
 
     Inputs(TFloat32 z, TInt32 c, Cameras.Batch cams, TInt64 seed) {
       this.z = z;
@@ -180,11 +260,7 @@ public final class TrainLoop implements TrainJob {
     }
 
     Session.Runner feed(Session.Runner r, GanGraph gg) {
-      return r.feed(gg.z, z)
-          .feed(gg.cFake, c)
-          .feed(gg.cam2world, cams.cam2world())
-          .feed(gg.intrinsics, cams.intrinsics())
-          .feed(gg.seed, seed);
+      return gg.feedFakes(r, z, c, cams.cam2world(), cams.intrinsics(), seed, slices);
     }
 
     @Override
@@ -193,6 +269,7 @@ public final class TrainLoop implements TrainJob {
       c.close();
       cams.close();
       seed.close();
+      slices.forEach(Tensor::close);
     }
   }
 
@@ -254,7 +331,14 @@ public final class TrainLoop implements TrainJob {
     final RunContext ctx;
     final Experiment cfg;
     final TrainSpec t;
+    /** Int64 values of the run's state the chief broadcasts: step, kimg bits, tick, data position. */
+    static final int STATE_LENGTH = 5;
+
     final GanGraph gg;
+    /** The other worker processes (null with one process). */
+    final WorkerSync sync;
+    /** Whether this process writes the run directory. */
+    final boolean chief;
     final Dataset ds;
     final Session s;
     final EventLog log;
@@ -269,8 +353,10 @@ public final class TrainLoop implements TrainJob {
     final AfterStep afterStep;
     Progress progress;
 
-    Run(RunContext ctx, GanGraph gg, Dataset ds, Session s, EventLog log,
+    Run(RunContext ctx, GanGraph gg, WorkerSync sync, Dataset ds, Session s, EventLog log,
         List<MetricSpec> metricSpecs, GracefulStop stopper, AfterStep afterStep) {
+      this.sync = sync;
+      this.chief = ctx.scale().chief();
       this.metricSpecs = metricSpecs;
       this.stopper = stopper;
       this.afterStep = afterStep;
@@ -287,7 +373,10 @@ public final class TrainLoop implements TrainJob {
 
     void loop() throws IOException {
       PrintWriter out = ctx.out();
-      if (ctx.resumed()) {
+      if (sync != null && !(chief && ctx.resumed())) {
+        s.initialize(); // a session on a server does not initialise by itself
+      }
+      if (ctx.resumed() && chief) {
         CheckpointManager.Checkpoint c = CheckpointRestore.choose(ctx.runDir(), null, out,
             "start a new run instead of --resume");
         CheckpointRestore.restore(s, c, cfg, "the training graph (G, G_ema, D, optimisers)");
@@ -299,8 +388,21 @@ public final class TrainLoop implements TrainJob {
                 Long.parseLong(c.manifest().extra().get("data_epoch")),
                 Long.parseLong(c.manifest().extra().get("data_index")));
         out.printf(Locale.ROOT, "resumed from %s: step %d, %.3f kimg%n", c.dir(), step, kimg);
-      } else {
+      } else if (chief) {
         writeReals();
+      }
+      if (sync != null) {
+        // Every process continues from the chief's variables and state (only it reads checkpoints).
+        long[] st = sync.broadcast(s, new long[] {step, Double.doubleToRawLongBits(kimg), tick,
+            position.epoch(), position.index()});
+        step = st[0];
+        kimg = Double.longBitsToDouble(st[1]);
+        tick = (int) st[2];
+        position = new BatchReader.Position(st[3], st[4]);
+        if (!chief) {
+          out.printf(Locale.ROOT, "variables and state from the chief (%.1f MB): step %d, %.3f kimg%n",
+              sync.variableBytes() / 1e6, step, kimg);
+        }
       }
       double totalKimg = t.totalKimg();
       double tickKimg = t.kimgPerTick();
@@ -310,10 +412,14 @@ public final class TrainLoop implements TrainJob {
       if (!ctx.resumed()) {
         measure("initialisation (step 0)");
       }
+      if (sync != null) {
+        sync.barrier(s); // the others wait for the chief's step-0 metrics
+      }
       Map<String, Double> sums = new LinkedHashMap<>();
       Map<String, Integer> counts = new LinkedHashMap<>();
       long firstStep = step;
       CheckpointManager.Checkpoint saved = null; // the checkpoint of the current step, once written
+      boolean stoppedByOther = false; // another process of the run received a signal
       MultiViewSpec.RealBatch reals = gg.spec.realBatch();
       try (BatchReader reader =
           BatchReader.open(
@@ -322,11 +428,13 @@ public final class TrainLoop implements TrainJob {
                   .withSeed(cfg.getSeed())
                   .withXflip(cfg.getData().getXflip())
                   .withViewsPerScene(reals.imagesPerGroup())
+                  .withRows(gg.realRows())
                   .withStart(position))) {
         stopper.arm(); // from here on a signal waits for the step in flight and a checkpoint
         boolean stop = kimg >= totalKimg;
         // A signal during the samples or metrics of a tick is seen at the top of the next turn.
-        while (!stop && !stopper.requested()) {
+        // With several processes only an agreed stop ends the loop (all stop after one step).
+        while (!stop && (sync != null || !stopper.requested())) {
           Batch real = reader.next();
           Map<String, Float> losses = step(real);
           for (var e : losses.entrySet()) {
@@ -334,12 +442,18 @@ public final class TrainLoop implements TrainJob {
             counts.merge(e.getKey(), 1, Integer::sum);
           }
           step++;
-          kimg += real.size() / 1000.0;
+          kimg += reals.images() / 1000.0; // the global batch, whatever this worker read
           position = real.end();
           afterStep.accept(step, stopper);
           boolean signalled = stopper.requested();
           boolean done = kimg >= totalKimg;
           boolean outOfTime = maxSeconds > 0 && progress.elapsedSeconds() >= maxSeconds;
+          if (sync != null) { // all processes stop after the same step
+            boolean[] any = sync.agree(s, signalled, outOfTime);
+            signalled = any[0];
+            outOfTime = any[1];
+            stoppedByOther |= signalled && !stopper.requested();
+          }
           stop = done || outOfTime || signalled;
           boolean tickDone = kimg >= nextTick;
           if (tickDone || stop) {
@@ -353,31 +467,47 @@ public final class TrainLoop implements TrainJob {
             for (var e : sums.entrySet()) {
               double mean = e.getValue() / counts.get(e.getKey());
               f.append(String.format(Locale.ROOT, "%s %.4f  ", e.getKey(), mean));
-              log.scalar("Loss/" + e.getKey(), step, (float) mean);
+              if (chief) {
+                log.scalar("Loss/" + e.getKey(), step, (float) mean);
+              }
             }
-            log.scalar("Progress/kimg", step, (float) kimg);
-            if (gg.blurSigma != null) {
-              log.scalar("Progress/blur_sigma", step, blurSigma());
+            if (chief) {
+              log.scalar("Progress/kimg", step, (float) kimg);
+              if (gg.blurSigma != null) {
+                log.scalar("Progress/blur_sigma", step, blurSigma());
+              }
+              log.scalar("Timing/sec_per_kimg", step, (float) (progress.workSeconds()
+                  / Math.max(1e-9, kimg - progress.startDone())));
             }
-            log.scalar(
-                "Timing/sec_per_kimg", step, (float) (progress.workSeconds() / Math.max(1e-9, kimg - progress.startDone())));
             sums.clear();
             counts.clear();
             progress.report(kimg, String.format(Locale.ROOT, "step %d  tick %d  %s", step, tick, f));
-            if (!signalled) {
-              writeSamples();
-            }
-            log.flush();
-            boolean snapshot = tickDone && tick % t.snapshotTicks() == 0;
-            if (snapshot || (tickDone && tick == 1) || stop) {
-              saved = save();
-              if ((snapshot || stop) && !signalled) {
-                measure(saved.dir().toAbsolutePath().normalize().toString());
+            if (chief) {
+              if (!signalled) {
+                writeSamples();
               }
+              log.flush();
+              boolean snapshot = tickDone && tick % t.snapshotTicks() == 0;
+              if (snapshot || (tickDone && tick == 1) || stop) {
+                saved = save();
+                if ((snapshot || stop) && !signalled) {
+                  measure(saved.dir().toAbsolutePath().normalize().toString());
+                }
+              }
+            }
+            if (sync != null) {
+              sync.barrier(s); // the others wait while the chief writes
             }
           }
         }
-        if (stopper.requested()) {
+        if (!chief && (stopper.requested() || stoppedByOther)) {
+          throw new Wild3dException(Wild3dException.EXIT_INTERRUPTED, String.format(Locale.ROOT,
+              "stopped after step %d (%.3f kimg): %s; the chief wrote its checkpoint (continue by"
+                  + " starting every process again with --resume RUN)", step, kimg,
+              stopper.requested() ? stopper.signal().label() + " received"
+                  : "another process of the run received a signal"));
+        }
+        if (stopper.requested() || stoppedByOther) {
           if (step == firstStep) {
             throw new Wild3dException(Wild3dException.EXIT_INTERRUPTED,
                 stopper.beforeFirstStepMessage());
@@ -385,15 +515,17 @@ public final class TrainLoop implements TrainJob {
           if (saved == null || saved.manifest().step() != step) {
             saved = save(); // the signal came during the samples or metrics of a tick
           }
+          String why = stopper.requested() ? stopper.signal().label()
+              : "a signal to another process of the run";
           if (kimg >= totalKimg) {
             ctx.err().printf("%s: %s during the final metrics: they were skipped; the run is"
                 + " complete (%s; compute them with wild3d-eval metrics --run %s)%n", Main.NAME,
-                stopper.signal().label(), saved.dir(), ctx.runDir());
+                why, saved.dir(), ctx.runDir());
             ctx.err().flush();
             return;
           }
           throw new Wild3dException(Wild3dException.EXIT_INTERRUPTED, stopper.stoppedMessage(
-              step, kimg, saved.dir().toString(), resumeCommand(ctx)));
+              why, step, kimg, saved.dir().toString(), resumeCommand(ctx)));
         }
         if (kimg < totalKimg) {
           out.printf(Locale.ROOT, "stopped at the time limit (train.max_minutes = %.1f)%n", t.maxMinutes());
@@ -407,6 +539,7 @@ public final class TrainLoop implements TrainJob {
      */
     Map<String, Float> step(Batch real) {
       Map<String, Float> losses = new LinkedHashMap<>();
+      List<Tensor> slices = new ArrayList<>(); // the towers' blocks of the real batch
       try (TFloat32 x = real.imagesTensor();
           TInt32 c = real.classesTensor();
           TFloat32 sigma = TFloat32.scalarOf(blurSigma())) {
@@ -416,9 +549,9 @@ public final class TrainLoop implements TrainJob {
         SplittableRandom rg = rng(step, 0);
         try (Inputs in = inputs(rg, step * 4)) {
           if (gg.gdMain != null) {
-            var r = blur.apply(in.feed(s.runner(), gg)).feed(gg.real, x).feed(gg.cReal, c)
-                .addTarget(gg.gdMain).fetch(gg.lossGMain).fetch(gg.lossDFakeShared)
-                .fetch(gg.lossDReal);
+            var r = gg.feedReals(blur.apply(in.feed(s.runner(), gg)), x, c, slices)
+                .addTarget(gg.gdMain).fetch(gg.lossGMainShared).fetch(gg.lossDFakeShared)
+                .fetch(gg.lossDRealShared);
             try (Result res = r.run()) {
               losses.put("G", scalar(res, 0));
               losses.put("D_fake", scalar(res, 1));
@@ -441,9 +574,7 @@ public final class TrainLoop implements TrainJob {
           SplittableRandom rd = rng(step, 1);
           try (Inputs in = inputs(rd, step * 4 + 1)) {
             var r =
-                blur.apply(in.feed(s.runner(), gg))
-                    .feed(gg.real, x)
-                    .feed(gg.cReal, c)
+                gg.feedReals(blur.apply(in.feed(s.runner(), gg)), x, c, slices)
                     .addTarget(gg.dMain)
                     .fetch(gg.lossDFake)
                     .fetch(gg.lossDReal);
@@ -455,11 +586,13 @@ public final class TrainLoop implements TrainJob {
         }
         if (gg.dReg != null && step % t.r1Interval() == 0) {
           try (Result res =
-              blur.apply(s.runner()).feed(gg.real, x).feed(gg.cReal, c).addTarget(gg.dReg)
+              gg.feedReals(blur.apply(s.runner()), x, c, slices).addTarget(gg.dReg)
                   .fetch(gg.r1Penalty).run()) {
             losses.put("R1", scalar(res, 0));
           }
         }
+      } finally {
+        slices.forEach(Tensor::close);
       }
       // EMA with StyleGAN2's half-life and ramp-up.
       try (TFloat32 b = TFloat32.scalarOf(t.emaBeta(kimg, gg.spec.fakeImages()))) {

@@ -40,7 +40,7 @@ class GracefulStopTest {
     assertThat(ends).containsExactly("halt 130");
     assertThat(text.toString()).isEqualTo("wild3d-train: SIGINT again: aborting at once, without"
         + " writing a checkpoint (exit 130; the complete checkpoints stay)\n");
-    assertThat(s.stoppedMessage(1234, 9.872, "runs/00001-x/checkpoints/step-000001234",
+    assertThat(s.stoppedMessage(s.signal().label(), 1234, 9.872, "runs/00001-x/checkpoints/step-000001234",
         "wild3d-train --resume runs/00001-x")).isEqualTo("stopped by SIGTERM at step 1234"
         + " (9.872 kimg): checkpoint runs/00001-x/checkpoints/step-000001234 written; continue"
         + " with: wild3d-train --resume runs/00001-x");
