@@ -9,6 +9,7 @@ import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
+import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
@@ -24,6 +25,8 @@ import org.wild3d.config.RenderSpec;
 import org.wild3d.config.TrainSpec;
 import org.wild3d.model.Latents;
 import org.wild3d.model.SampleGraph;
+import org.wild3d.scale.CollectiveBench;
+import org.wild3d.scale.Placement;
 import org.wild3d.tf.FlopCounter;
 import org.wild3d.tf.MatMulPeak;
 import org.wild3d.tf.OpProfile;
@@ -67,6 +70,16 @@ public final class Bench {
    */
   public static Report run(
       Experiment cfg, int warmup, int repeats, int peakSize, int profileTop, PrintWriter out) {
+    return run(cfg, warmup, repeats, peakSize, profileTop, Placement.single(), 0, out);
+  }
+
+  /**
+   * As above, with the step split over {@code placement}'s towers; then also the bytes every
+   * phase all-reduces, and what an all-reduce of the largest costs between the towers and, with
+   * {@code loopbackWorkers > 1}, between that many TensorFlow servers of this JVM on 127.0.0.1.
+   */
+  public static Report run(Experiment cfg, int warmup, int repeats, int peakSize, int profileTop,
+      Placement placement, int loopbackWorkers, PrintWriter out) {
     int threads = cfg.getTrain().getThreads();
     out.printf(
         Locale.ROOT,
@@ -84,7 +97,8 @@ public final class Bench {
     try (Graph graph = new Graph()) {
       long t0 = System.nanoTime();
       GanSpec spec = GanSpec.from(cfg);
-      GanGraph gg = new GanGraph(graph, spec);
+      GanGraph.checkSplit(spec, placement);
+      GanGraph gg = new GanGraph(graph, spec, placement);
       double build = (System.nanoTime() - t0) / 1e9;
       int n = spec.scenes();
       int v = spec.model().multiview().views();
@@ -120,7 +134,8 @@ public final class Bench {
       int[] cs = classes(r, n, k);
       int[] sc = classes(r, nv, k);
       int[] crs = classes(r, reals, k);
-      try (Session s = Sessions.create(graph, threads);
+      List<Tensor> owned = new ArrayList<>(); // the towers' slices of the inputs
+      try (Session s = Sessions.create(graph, threads, placement);
           TFloat32 z = TFloat32.tensorOf(Shape.of(n, zDim), DataBuffers.of(zs, true, false));
           TInt32 c = TInt32.vectorOf(cs);
           // G_ema's sampling inputs: one camera per scene, ψ = 1.
@@ -131,14 +146,8 @@ public final class Bench {
           TInt64 seed = TInt64.vectorOf(1, 2);
           TFloat32 beta = TFloat32.scalarOf(0.99f)) {
         List<Timing> timings = new ArrayList<>();
-        Supplier<Session.Runner> fakes =
-            () ->
-                s.runner()
-                    .feed(gg.z, z)
-                    .feed(gg.cFake, c)
-                    .feed(gg.cam2world, cb.cam2world())
-                    .feed(gg.intrinsics, cb.intrinsics())
-                    .feed(gg.seed, seed);
+        Supplier<Session.Runner> fakes = () -> gg.feedFakes(s.runner(), z, c, cb.cam2world(),
+            cb.intrinsics(), seed, owned);
         // Fetches nothing: each use adds its own fetch, so the triplane timing prunes rendering.
         Supplier<Session.Runner> sampleFeeds = () -> sampleIn.runner(s);
         Supplier<Session.Runner> sample = () -> sampleFeeds.get().fetch(gg.sample.fromZ().image());
@@ -154,7 +163,7 @@ public final class Bench {
         Timing dMain =
             time(
                 "D main step (fakes+reals, fwd+bwd+Adam)",
-                () -> fakes.get().feed(gg.real, real).feed(gg.cReal, cr).addTarget(gg.dMain).fetch(gg.lossDReal),
+                () -> gg.feedReals(fakes.get(), real, cr, owned).addTarget(gg.dMain).fetch(gg.lossDReal),
                 List.of(gg.dMain),
                 warmup,
                 repeats);
@@ -163,8 +172,8 @@ public final class Bench {
         if (gg.gdMain != null) {
           shared = time(
               "G+D main step, shared fakes (one G pass)",
-              () -> fakes.get().feed(gg.real, real).feed(gg.cReal, cr).addTarget(gg.gdMain)
-                  .fetch(gg.lossDReal),
+              () -> gg.feedReals(fakes.get(), real, cr, owned).addTarget(gg.gdMain)
+                  .fetch(gg.lossDRealShared),
               List.of(gg.gdMain),
               warmup,
               repeats);
@@ -176,7 +185,7 @@ public final class Bench {
           dReg =
               time(
                   "D reg step (R1)",
-                  () -> s.runner().feed(gg.real, real).feed(gg.cReal, cr).addTarget(gg.dReg).fetch(gg.r1Penalty),
+                  () -> gg.feedReals(s.runner(), real, cr, owned).addTarget(gg.dReg).fetch(gg.r1Penalty),
                   List.of(gg.dReg),
                   warmup,
                   repeats);
@@ -239,11 +248,57 @@ public final class Bench {
         if (profileTop > 0) {
           OpProfile.run(sample.get()).print(out, "profile of the G forward (EMA)", profileTop);
           OpProfile.run(fakes.get().addTarget(gg.gMain)).print(out, "profile of the G main step", profileTop);
-          OpProfile.run(fakes.get().feed(gg.real, real).feed(gg.cReal, cr).addTarget(gg.dMain))
+          OpProfile.run(gg.feedReals(fakes.get(), real, cr, owned).addTarget(gg.dMain))
               .print(out, "profile of the D main step", profileTop);
         }
+        if (placement.distributed() || loopbackWorkers > 1) {
+          reportAllReduce(gg, placement, loopbackWorkers, stepSecs, repeats, out);
+        }
         return new Report(build, peak, timings, nv / main, main, gflop);
+      } finally {
+        owned.forEach(Tensor::close);
       }
+    }
+  }
+
+  /**
+   * Prints the bytes each phase all-reduces per step and the measured cost of one all-reduce of
+   * the largest, between this placement's towers and between {@code workers} loopback servers, as
+   * a share of the step ({@code stepSecs}; a step runs one all-reduce per phase it runs).
+   */
+  private static void reportAllReduce(GanGraph gg, Placement placement, int workers,
+      double stepSecs, int repeats, PrintWriter out) {
+    java.util.Map<String, Long> bytes = gg.allReduceBytes();
+    long largest = 0;
+    long perStep = 0;
+    TrainSpec t = gg.spec.train();
+    for (var e : bytes.entrySet()) {
+      largest = Math.max(largest, e.getValue());
+      double runs = switch (e.getKey()) {
+        case "g_reg" -> 1.0 / t.densityRegInterval();
+        case "d_reg" -> 1.0 / t.r1Interval();
+        case "g_main", "d_main" -> gg.gdMain == null ? 1 : 0;
+        default -> 1; // gd_main
+      };
+      perStep += (long) (e.getValue() * runs);
+    }
+    if (largest == 0) { // one tower: what the phases would exchange
+      largest = 4L * (gg.gParams().trainableCount() + gg.dParams().trainableCount());
+      perStep = largest;
+    }
+    out.printf(Locale.ROOT, "all-reduce: %s bytes per phase; %.1f MB per step (amortised)%n",
+        bytes.isEmpty() ? "{G+D gradients=" + largest + "}" : bytes, perStep / 1e6);
+    if (placement.distributed()) {
+      double secs = CollectiveBench.towers(placement, largest / 4, repeats);
+      out.printf(Locale.ROOT, "  between %d towers (%s): %.1f ms for %.1f MB; about %.0f%% of"
+          + " the step (%.1f MB per step)%n", placement.towers(), placement.deviceName(0),
+          secs * 1e3, largest / 1e6, 100 * secs * perStep / largest / stepSecs, perStep / 1e6);
+    }
+    if (workers > 1) {
+      double secs = CollectiveBench.loopback(workers, largest / 4, repeats);
+      out.printf(Locale.ROOT, "  between %d loopback workers (gRPC on 127.0.0.1): %.1f ms for"
+          + " %.1f MB; about %.0f%% of this step%n", workers, secs * 1e3, largest / 1e6,
+          100 * secs * perStep / largest / stepSecs);
     }
   }
 

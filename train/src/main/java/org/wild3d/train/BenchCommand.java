@@ -41,10 +41,29 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Also print the N most expensive op types, modules and nodes of the G forward and the G and D main steps (TF step stats).")
   int profile;
 
+  @Option(
+      names = "--devices",
+      paramLabel = "cpu:N|gpu|gpu:N",
+      description = "Time the step split over these towers (as wild3d-train --devices), with the"
+          + " bytes each phase all-reduces and what one all-reduce costs between them.")
+  String devices;
+
+  @Option(
+      names = "--loopback-workers",
+      paramLabel = "N",
+      defaultValue = "0",
+      description = "Also time the all-reduce between N TensorFlow servers on 127.0.0.1 (what N"
+          + " worker processes on one machine pay, gRPC included).")
+  int loopbackWorkers;
+
   @Override
   public Integer call() {
     LoadedConfig loaded = config.load();
-    Bench.run(loaded.resolved(), warmup, repeats, peakSize, profile, spec.commandLine().getOut());
+    org.wild3d.scale.Placement placement = devices == null ? org.wild3d.scale.Placement.single()
+        : new org.wild3d.scale.Placement(Main.parseDevices(spec.commandLine(), devices), 0, 1,
+            120f);
+    Bench.run(loaded.resolved(), warmup, repeats, peakSize, profile, placement, loopbackWorkers,
+        spec.commandLine().getOut());
     return 0;
   }
 }

@@ -154,7 +154,8 @@ public final class Main implements Callable<Integer> {
   /** The towers of {@code --devices} and the worker processes of {@code TF_CONFIG}. */
   RunContext.Scale scale() {
     ClusterSpec cluster = ClusterSpec.fromEnvironment().orElse(null);
-    List<Placement.Device> towers = devices == null ? List.of() : parseDevices(devices);
+    List<Placement.Device> towers =
+        devices == null ? List.of() : parseDevices(spec.commandLine(), devices);
     if (!(collectiveTimeout > 0) || !(chiefWait > 0)) {
       throw new ParameterException(spec.commandLine(), "--collective-timeout and --chief-wait:"
           + " expected a number of seconds > 0, found " + collectiveTimeout + " and " + chiefWait);
@@ -169,11 +170,12 @@ public final class Main implements Callable<Integer> {
         cluster);
   }
 
-  private List<Placement.Device> parseDevices(String text) {
+  /** The towers of a {@code --devices} value ({@code cpu:N}, {@code gpu}, {@code gpu:N}). */
+  static List<Placement.Device> parseDevices(CommandLine cl, String text) {
     java.util.regex.Matcher m =
         java.util.regex.Pattern.compile("(cpu|gpu)(?::([0-9]{1,4}))?").matcher(text);
     if (!m.matches() || (m.group(1).equals("cpu") && m.group(2) == null)) {
-      throw new ParameterException(spec.commandLine(), "--devices: expected cpu:N, gpu or gpu:N,"
+      throw new ParameterException(cl, "--devices: expected cpu:N, gpu or gpu:N,"
           + " found '" + text + "' (e.g. --devices gpu for every GPU, --devices cpu:2 for two CPU"
           + " towers)");
     }
@@ -181,12 +183,12 @@ public final class Main implements Callable<Integer> {
     int visible = type.equals("GPU") ? org.tensorflow.TargetSessions.gpuCount() : Integer.MAX_VALUE;
     int n = m.group(2) == null ? visible : Integer.parseInt(m.group(2));
     if (visible == 0) {
-      throw new ParameterException(spec.commandLine(), "--devices " + text + ": expected a GPU"
+      throw new ParameterException(cl, "--devices " + text + ": expected a GPU"
           + " that TensorFlow sees, found none (build with -Pgpu for TensorFlow's GPU natives;"
           + " check nvidia-smi and CUDA_VISIBLE_DEVICES)");
     }
     if (n < 1 || n > visible) {
-      throw new ParameterException(spec.commandLine(), "--devices: expected 1.." + (visible
+      throw new ParameterException(cl, "--devices: expected 1.." + (visible
           == Integer.MAX_VALUE ? "N" : visible) + " " + type + " devices, found " + (m.group(2)
           == null ? "none visible" : n) + " ('" + text + "'"
           + (type.equals("GPU") ? "; TensorFlow sees " + visible + " GPUs: build with -Pgpu and"

@@ -149,10 +149,11 @@ public final class TrainLoop implements TrainJob {
           }
           throw new Wild3dException(Wild3dException.EXIT_FAILURE, String.format(Locale.ROOT,
               "the run stopped: %s (with several devices or processes this is usually a worker"
-                  + " that died or cannot be reached, noticed after --collective-timeout %.0f s;"
-                  + " the chief's newest complete checkpoint is kept: start every process again"
-                  + " with --resume RUN)", firstLine(e.getMessage()), placement.timeoutSeconds()),
-              e);
+                  + " that died or cannot be reached: a broken connection is noticed at once, a"
+                  + " silent one after --collective-timeout %.0f s; the chief's newest complete"
+                  + " checkpoint is kept: start every process again with %s)",
+              summary(e.getMessage()), placement.timeoutSeconds(),
+              scale.chief() ? resumeCommand(ctx) : Main.NAME + " --resume RUN"), e);
         }
       }
     }
@@ -197,12 +198,20 @@ public final class TrainLoop implements TrainJob {
         gg.spec.scenes() / p.parts(), bytes / 1e6, gg.allReduceBytes().keySet());
   }
 
-  private static String firstLine(String s) {
-    if (s == null) {
+  /** TensorFlow's multi-line message in one line: its lines joined, at most 400 characters. */
+  static String summary(String s) {
+    if (s == null || s.isBlank()) {
       return "no detail";
     }
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
+    StringBuilder b = new StringBuilder();
+    for (String line : s.split("\n")) {
+      String t = line.strip();
+      if (!t.isEmpty() && !t.startsWith("[[") && !t.startsWith("Additional GRPC")) {
+        b.append(b.length() == 0 ? "" : " ").append(t);
+      }
+    }
+    String one = b.toString();
+    return one.length() <= 400 ? one : one.substring(0, 397) + "...";
   }
 
   /** The command that continues the run of {@code ctx}. */
