@@ -224,6 +224,8 @@ final class ImportOutput implements AutoCloseable {
     if (zip) {
       d.truncate(o.end);
       d.position(o.end);
+    } else {
+      o.removeUnjournaled();
     }
     j.force(true);
     o.resumedItems = o.items;
@@ -268,6 +270,26 @@ final class ImportOutput implements AutoCloseable {
       return true;
     } catch (NumberFormatException | IOException e) {
       return false;
+    }
+  }
+
+  /** Folder: deletes image files a killed run wrote past the journal (they are redone). */
+  private void removeUnjournaled() throws IOException {
+    Path images = partial.resolve(FOLDER_PART);
+    try (java.util.stream.Stream<Path> shards = Files.list(images)) {
+      for (Path shard : shards.toList()) {
+        if (!Files.isDirectory(shard)) {
+          continue;
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(shard)) {
+          for (Path f : files.toList()) {
+            String n = f.getFileName().toString();
+            if (n.matches("img\\d{8}\\.png") && Integer.parseInt(n.substring(3, 11)) >= count) {
+              Files.delete(f);
+            }
+          }
+        }
+      }
     }
   }
 
