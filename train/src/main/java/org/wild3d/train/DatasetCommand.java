@@ -39,7 +39,9 @@ import picocli.CommandLine.Spec;
       DatasetCommand.Shapes.class,
       DatasetCommand.Meshes.class,
       DatasetCommand.Furniture.class,
-      DatasetCommand.Bench.class
+      DatasetCommand.Bench.class,
+      DatasetCommand.ImportBenchCommand.class,
+      DatasetCommand.ReaderBenchCommand.class
     },
     footer = {"", "Exit codes: 0 ok, 1 failure, 2 usage, 4 bad dataset or image."})
 public final class DatasetCommand implements Callable<Integer> {
@@ -373,6 +375,106 @@ public final class DatasetCommand implements Callable<Integer> {
             batches * batch / secs);
       }
       out.flush();
+      return 0;
+    }
+  }
+
+  /** A work folder: {@code dir} if given (kept), else a temporary one deleted afterwards. */
+  private static Path workDir(Path dir) throws java.io.IOException {
+    return dir != null ? java.nio.file.Files.createDirectories(dir)
+        : java.nio.file.Files.createTempDirectory("wild3d-bench-");
+  }
+
+  private static void deleteTree(Path p) throws java.io.IOException {
+    try (var s = java.nio.file.Files.walk(p)) {
+      for (Path f : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        java.nio.file.Files.deleteIfExists(f);
+      }
+    }
+  }
+
+  @Command(name = "import-bench", mixinStandardHelpOptions = true,
+      description = {
+        "Measure the importer on ImageNet-like JPEGs it makes itself (500x375, quality 90): img/s",
+        "overall and per stage (read, decode, resize, encode, write), against the importer before",
+        "the pipeline. A benchmark, not a test: run it on a quiet machine."})
+  static final class ImportBenchCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--images", defaultValue = "400", paramLabel = "N",
+        description = "JPEGs to make and import (default ${DEFAULT-VALUE}).")
+    int images;
+
+    @Option(names = "--resolutions", defaultValue = "64,128", split = ",", paramLabel = "LIST",
+        description = "Target resolutions (default ${DEFAULT-VALUE}).")
+    int[] resolutions;
+
+    @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
+        description = "Worker threads; 0 = all cores.")
+    int threads;
+
+    @Option(names = "--work", paramLabel = "DIR",
+        description = "Work folder, kept (default: a temporary one, deleted).")
+    Path work;
+
+    @Override
+    public Integer call() throws Exception {
+      Path dir = workDir(work);
+      try {
+        org.wild3d.data.ImportBench.importer(dir, images, resolutions,
+            threads > 0 ? threads : threads(), spec.commandLine().getOut());
+      } finally {
+        if (work == null) {
+          deleteTree(dir);
+        }
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "reader-bench", mixinStandardHelpOptions = true,
+      description = {
+        "Measure the reader at scale on ZIPs it makes itself: Dataset open time and heap for many",
+        "small entries (extrapolated to ImageNet's 1,281,167), and batches/s streaming photos at",
+        "the training resolution. A benchmark, not a test: run it on a quiet machine."})
+  static final class ReaderBenchCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--entries", defaultValue = "100000", paramLabel = "N",
+        description = "Entries of the ZIP that is opened (default ${DEFAULT-VALUE}).")
+    int entries;
+
+    @Option(names = "--stream-entries", defaultValue = "4000", paramLabel = "N",
+        description = "Entries of the ZIP that is streamed (default ${DEFAULT-VALUE}).")
+    int streamEntries;
+
+    @Option(names = "--resolution", defaultValue = "128", paramLabel = "N",
+        description = "Resolution of the streamed photos (default ${DEFAULT-VALUE}).")
+    int resolution;
+
+    @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
+        description = "Decode threads of the batch reader; 0 = all cores.")
+    int threads;
+
+    @Option(names = "--seconds", defaultValue = "10", paramLabel = "S",
+        description = "How long to stream (default ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Option(names = "--work", paramLabel = "DIR",
+        description = "Work folder, kept (default: a temporary one, deleted).")
+    Path work;
+
+    @Override
+    public Integer call() throws Exception {
+      Path dir = workDir(work);
+      try {
+        org.wild3d.data.ImportBench.reader(dir, entries, streamEntries, resolution,
+            threads > 0 ? threads : threads(), seconds, spec.commandLine().getOut());
+      } finally {
+        if (work == null) {
+          deleteTree(dir);
+        }
+      }
       return 0;
     }
   }
