@@ -86,10 +86,12 @@ public final class ImageFolderImporter {
    * @param force replace an existing {@code dest} and discard an unfinished import of other
    *     settings
    * @param pngLevel PNG compression level 0-9 (0 = stored, EG3D's choice)
+   * @param pad pad to a square with black instead of centre-cropping (whole objects cut out on
+   *     black, such as Tux Paint's stamps, stay whole)
    */
   public record Options(
       Path source, Path dest, int resolution, Path classNames, String classes, int maxPerClass,
-      boolean strict, int threads, boolean force, int pngLevel) {
+      boolean strict, int threads, boolean force, int pngLevel, boolean pad) {
     public Options {
       checkArgument(resolution >= 1, "--resolution: expected >= 1, found %s", resolution);
       checkArgument(maxPerClass >= 0, "--max-per-class: expected >= 0, found %s", maxPerClass);
@@ -101,42 +103,47 @@ public final class ImageFolderImporter {
     /** All classes, no cap, skip bad files, all cores, no force, PNG level 0. */
     public static Options of(Path source, Path dest, int resolution) {
       return new Options(source, dest, resolution, null, null, 0, false,
-          Runtime.getRuntime().availableProcessors(), false, 0);
+          Runtime.getRuntime().availableProcessors(), false, 0, false);
+    }
+
+    public Options withPad(boolean p) {
+      return new Options(source, dest, resolution, classNames, classes, maxPerClass, strict,
+          threads, force, pngLevel, p);
     }
 
     public Options withClassNames(Path f) {
       return new Options(source, dest, resolution, f, classes, maxPerClass, strict, threads,
-          force, pngLevel);
+          force, pngLevel, pad);
     }
 
     public Options withClasses(String c) {
       return new Options(source, dest, resolution, classNames, c, maxPerClass, strict, threads,
-          force, pngLevel);
+          force, pngLevel, pad);
     }
 
     public Options withMaxPerClass(int n) {
       return new Options(source, dest, resolution, classNames, classes, n, strict, threads,
-          force, pngLevel);
+          force, pngLevel, pad);
     }
 
     public Options withStrict(boolean s) {
       return new Options(source, dest, resolution, classNames, classes, maxPerClass, s, threads,
-          force, pngLevel);
+          force, pngLevel, pad);
     }
 
     public Options withThreads(int t) {
       return new Options(source, dest, resolution, classNames, classes, maxPerClass, strict, t,
-          force, pngLevel);
+          force, pngLevel, pad);
     }
 
     public Options withForce(boolean f) {
       return new Options(source, dest, resolution, classNames, classes, maxPerClass, strict,
-          threads, f, pngLevel);
+          threads, f, pngLevel, pad);
     }
 
     public Options withPngLevel(int l) {
       return new Options(source, dest, resolution, classNames, classes, maxPerClass, strict,
-          threads, force, l);
+          threads, force, l, pad);
     }
   }
 
@@ -285,7 +292,8 @@ public final class ImageFolderImporter {
       source.addProperty("source", o.source().toAbsolutePath().toString());
       source.addProperty("resolution", o.resolution());
       source.addProperty("max_per_class", o.maxPerClass());
-      source.addProperty("resize", "centre crop + Lanczos-3");
+      source.addProperty("resize", (o.pad() ? "pad to a black square" : "centre crop")
+          + " + Lanczos-3");
       source.addProperty("decode", "JPEG: libjpeg-turbo with DCT scaling to >= the resolution,"
           + " EXIF orientation; others and CMYK: ImageIO");
       source.addProperty("png_level", o.pngLevel());
@@ -400,7 +408,8 @@ public final class ImageFolderImporter {
       long t1 = System.nanoTime();
       RgbImage img = decoder.decode(bytes, file.toString(), o.resolution()).image();
       long t2 = System.nanoTime();
-      RgbImage small = Resize.cropAndResize(img, o.resolution());
+      RgbImage small = o.pad() ? Resize.lanczos(padSquare(img), o.resolution(), o.resolution())
+          : Resize.cropAndResize(img, o.resolution());
       long t3 = System.nanoTime();
       byte[] png = Images.encodePng(small, o.pngLevel());
       long t4 = System.nanoTime();
@@ -419,6 +428,23 @@ public final class ImageFolderImporter {
     }
   }
 
+  /** {@code img} centred on a black square of side max(width, height). */
+  static RgbImage padSquare(RgbImage img) {
+    int w = img.width();
+    int h = img.height();
+    if (w == h) {
+      return img;
+    }
+    int side = Math.max(w, h);
+    int x0 = (side - w) / 2;
+    int y0 = (side - h) / 2;
+    byte[] out = new byte[side * side * 3];
+    for (int y = 0; y < h; y++) {
+      System.arraycopy(img.rgb(), y * w * 3, out, ((y + y0) * side + x0) * 3, w * 3);
+    }
+    return new RgbImage(side, side, out);
+  }
+
   /** The settings that identify an import: a rerun continues only when they are equal. */
   private static JsonObject state(Options o, List<String> folders, List<String> names, int n,
       MessageDigest digest) {
@@ -428,6 +454,7 @@ public final class ImageFolderImporter {
     s.addProperty("source", o.source().toAbsolutePath().normalize().toString());
     s.addProperty("resolution", o.resolution());
     s.addProperty("png_level", o.pngLevel());
+    s.addProperty("fit", o.pad() ? "pad" : "crop");
     s.addProperty("max_per_class", o.maxPerClass());
     s.addProperty("strict", o.strict());
     JsonArray f = new JsonArray();

@@ -39,6 +39,7 @@ import picocli.CommandLine.Spec;
       DatasetCommand.Shapes.class,
       DatasetCommand.Meshes.class,
       DatasetCommand.Furniture.class,
+      DatasetCommand.Stamps.class,
       DatasetCommand.Bench.class,
       DatasetCommand.ImportBenchCommand.class,
       DatasetCommand.ReaderBenchCommand.class
@@ -111,6 +112,11 @@ public final class DatasetCommand implements Callable<Integer> {
             + "level with the Up filter (1: about two thirds of the size).")
     int pngLevel;
 
+    @Option(names = "--fit", paramLabel = "crop|pad", defaultValue = "crop",
+        description = "Make images square by a centre crop (default) or by padding with black"
+            + " (objects cut out on black stay whole).")
+    String fit;
+
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
         description = "Worker threads (read, decode, resize, encode); 0 = all cores.")
     int threads;
@@ -118,9 +124,13 @@ public final class DatasetCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
+      if (!fit.equals("crop") && !fit.equals("pad")) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--fit: expected crop or "
+            + "pad, found '" + fit + "'");
+      }
       ImageFolderImporter.Result r = ImageFolderImporter.run(new ImageFolderImporter.Options(
           source, dest, resolution, classNames, classes, maxPerClass, strict,
-          threads > 0 ? threads : threads(), force, pngLevel), out);
+          threads > 0 ? threads : threads(), force, pngLevel, fit.equals("pad")), out);
       out.printf(java.util.Locale.ROOT, "wrote %s: %d images, %d classes, %d skipped, %.1f img/s%s%n",
           r.dest(), r.images(), r.classNames().size(), r.skipped().size(), r.imagesPerSecond(),
           r.resumedItems() > 0 ? " (continued after " + r.resumedItems() + " files)" : "");
@@ -332,6 +342,47 @@ public final class DatasetCommand implements Callable<Integer> {
       Path p = MeshesGenerator.generate(dest, MeshesGenerator.scan(meshRoot), views, seed,
           resolution, camera.prior(), false, threads(), out);
       out.println("wrote " + p);
+      out.flush();
+      return 0;
+    }
+  }
+
+  @Command(name = "stamps", mixinStandardHelpOptions = true,
+      description = {
+        "Import real photographs of objects grouped by kind from Tux Paint's stamps (Debian:",
+        "apt-get install tuxpaint-stamps-default; GPL-2): birds, flowers, fruit, mammals and",
+        "vegetables, cut out on black, padded to squares. Links them as class folders in",
+        "DEST.photos, then imports those like 'dataset import --fit pad'."
+      })
+  static final class Stamps implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "DEST", description = "New dataset folder or .zip.")
+    Path dest;
+
+    @Option(names = "--stamps", paramLabel = "DIR",
+        defaultValue = org.wild3d.data.TuxPaintStamps.DEBIAN_DIR,
+        description = "Tux Paint's stamps folder (default ${DEFAULT-VALUE}).")
+    Path stamps;
+
+    @Option(names = "--resolution", defaultValue = "32", paramLabel = "N",
+        description = "Side length (default ${DEFAULT-VALUE}).")
+    int resolution;
+
+    @Option(names = "--force", description = "Replace an existing DEST.")
+    boolean force;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter out = spec.commandLine().getOut();
+      Path photos = dest.toAbsolutePath().resolveSibling(dest.getFileName() + ".photos");
+      var counts = org.wild3d.data.TuxPaintStamps.linkTree(stamps, photos);
+      out.printf("linked %s photos into %s%n", counts, photos);
+      ImageFolderImporter.Result r = ImageFolderImporter.run(
+          ImageFolderImporter.Options.of(photos, dest, resolution).withThreads(threads())
+              .withForce(force).withPad(true), out);
+      out.printf(java.util.Locale.ROOT, "wrote %s: %d images, %d classes, %d skipped%n",
+          r.dest(), r.images(), r.classNames().size(), r.skipped().size());
       out.flush();
       return 0;
     }
