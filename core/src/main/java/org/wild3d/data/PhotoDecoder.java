@@ -79,9 +79,14 @@ final class PhotoDecoder implements AutoCloseable {
             DecodeJpeg.channels(3L), DecodeJpeg.ratio((long) r)).image());
       }
       // Negative inter-op threads: every run executes in its caller's thread, so the importer's
-      // worker threads are the only threads decoding.
+      // worker threads are the only threads decoding. Nothing else is set on purpose: TF sizes
+      // its process-wide thread pools (intra-op: the CPU device's; inter-op: the global one)
+      // from the first session of the process, so a session asking for 1 intra-op thread here
+      // would give every later session of the JVM one thread, and training sessions' floats
+      // (their reductions) would differ from a fresh process's (KillAndResumeTest after
+      // DatasetCommandTest caught it). Per-session inter-op threads keep the global pool out.
       session = new Session(graph, ConfigProto.newBuilder().setInterOpParallelismThreads(-1)
-          .setIntraOpParallelismThreads(1).build());
+          .setUsePerSessionThreads(true).build());
     } catch (RuntimeException e) {
       graph.close();
       throw e;
