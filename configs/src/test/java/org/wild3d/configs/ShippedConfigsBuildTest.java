@@ -11,15 +11,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
-import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt32;
 import org.wild3d.camera.CameraSampler;
 import org.wild3d.camera.Cameras;
+import org.wild3d.config.CameraPriorSpec;
 import org.wild3d.config.ConfigLoader;
 import org.wild3d.config.ConfigValidator;
 import org.wild3d.config.Experiment;
+import org.wild3d.config.ModelSpec;
 import org.wild3d.config.MultiView;
 import org.wild3d.disc.Discriminator;
 import org.wild3d.model.Generator3D;
@@ -80,23 +80,13 @@ class ShippedConfigsBuildTest {
     int views = cfg.getModel().getMultiview().getViews();
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
-      Generator3D gen = new Generator3D(tf, new Params(1), cfg, "G");
+      ModelSpec model = ModelSpec.from(cfg);
+      Generator3D gen = new Generator3D(tf, new Params(1), model, "G");
       int res = gen.imageResolution();
-      Discriminator d =
-          new Discriminator(
-              tf,
-              new Params(2),
-              "D",
-              Discriminator.Spec.from(
-                  cfg.getModel().getDiscriminator(),
-                  res,
-                  cfg.getModel().getNumClasses(),
-                  3,
-                  cfg.getModel().getMultiview(),
-                  gen.hasSuperResolution()));
+      Discriminator d = new Discriminator(tf, new Params(2), "D", model.discriminator());
       var z = tf.constant(new float[n][16]);
       var c = tf.constant(new int[] {0, cfg.getModel().getNumClasses() - 1});
-      var cams = Cameras.toTensors(new CameraSampler(cfg.getCamera(), 0).sample(n * views));
+      var cams = Cameras.toTensors(new CameraSampler(CameraPriorSpec.from(cfg.getCamera()), 0).sample(n * views));
       var mapped = gen.map(z, c, tf.constant(1f));
       Generator3D.Output out =
           gen.synthesize(mapped.ws(), tf.constantOf(cams.cam2world()), tf.constantOf(cams.intrinsics()), views, Noise.none(), null);

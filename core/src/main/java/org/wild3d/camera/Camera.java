@@ -85,6 +85,14 @@ public record Camera(double[] cam2world, double fovDegrees) {
 
   /** Normalised focal length {@code 0.5 / tan(fov/2)}. */
   public double focal() {
+    return focal(fovDegrees);
+  }
+
+  /**
+   * The normalised focal length of a field of view, {@code 0.5 / tan(fov/2)}: the intrinsics'
+   * {@code fx = fy} (image width 1).
+   */
+  public static double focal(double fovDegrees) {
     return 0.5 / Math.tan(Math.toRadians(fovDegrees) / 2);
   }
 

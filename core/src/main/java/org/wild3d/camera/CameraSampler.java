@@ -3,33 +3,19 @@ package org.wild3d.camera;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import java.util.SplittableRandom;
-import org.wild3d.config.CameraPrior;
+import org.wild3d.config.CameraPriorSpec;
 
 /**
- * Draws cameras from a {@link CameraPrior}: azimuth uniform in its range, polar angle area-uniform
- * ({@code cos φ} uniform between the cosines of the range), radius and field of view fixed; every
- * camera looks at the origin (see {@link Camera#fromSpherical}). Deterministic for a seed; not
- * thread-safe.
+ * Draws cameras from a {@link CameraPriorSpec}: azimuth uniform in its range, polar angle
+ * area-uniform ({@code cos φ} uniform between the cosines of the range), radius and field of view
+ * fixed; every camera looks at the origin (see {@link Camera#fromSpherical}). Deterministic for a
+ * seed; not thread-safe.
  */
 public final class CameraSampler {
-  private final CameraPrior prior;
+  private final CameraPriorSpec prior;
   private final SplittableRandom random;
 
-  public CameraSampler(CameraPrior prior, long seed) {
-    checkArgument(
-        prior.getRadius() > 0, "camera.radius: expected > 0, found %s", prior.getRadius());
-    checkArgument(
-        prior.getAzimuthMinDeg() <= prior.getAzimuthMaxDeg(),
-        "camera.azimuth_min_deg: expected <= azimuth_max_deg, found %s > %s",
-        prior.getAzimuthMinDeg(),
-        prior.getAzimuthMaxDeg());
-    checkArgument(
-        0 <= prior.getPolarMinDeg()
-            && prior.getPolarMinDeg() <= prior.getPolarMaxDeg()
-            && prior.getPolarMaxDeg() <= 180,
-        "camera.polar_min_deg/polar_max_deg: expected 0 <= min <= max <= 180, found %s, %s",
-        prior.getPolarMinDeg(),
-        prior.getPolarMaxDeg());
+  public CameraSampler(CameraPriorSpec prior, long seed) {
     this.prior = prior;
     this.random = new SplittableRandom(seed);
   }
@@ -37,16 +23,16 @@ public final class CameraSampler {
   /** The next {@code n} cameras. */
   public Camera[] sample(int n) {
     checkArgument(n >= 0, "camera count: expected >= 0, found %s", n);
-    double azMin = Math.toRadians(prior.getAzimuthMinDeg());
-    double azMax = Math.toRadians(prior.getAzimuthMaxDeg());
-    double cosA = Math.cos(Math.toRadians(prior.getPolarMinDeg()));
-    double cosB = Math.cos(Math.toRadians(prior.getPolarMaxDeg()));
+    double azMin = Math.toRadians(prior.azimuthMinDeg());
+    double azMax = Math.toRadians(prior.azimuthMaxDeg());
+    double cosA = Math.cos(Math.toRadians(prior.polarMinDeg()));
+    double cosB = Math.cos(Math.toRadians(prior.polarMaxDeg()));
     Camera[] out = new Camera[n];
     for (int i = 0; i < n; i++) {
       double az = azMin + (azMax - azMin) * random.nextDouble();
       double c = cosA + (cosB - cosA) * random.nextDouble();
       double polar = Math.acos(Math.max(-1, Math.min(1, c)));
-      out[i] = Camera.fromSpherical(az, polar, prior.getRadius(), prior.getFovDegrees());
+      out[i] = Camera.fromSpherical(az, polar, prior.radius(), prior.fovDegrees());
     }
     return out;
   }
@@ -55,8 +41,8 @@ public final class CameraSampler {
    * {@code n} cameras evenly spaced in azimuth (starting at {@code +z}, turning towards {@code +x})
    * at one polar angle, radius and field of view of {@code prior}: an orbit for renders.
    */
-  public static Camera[] orbit(CameraPrior prior, int n, double polarRad) {
-    return orbit(n, polarRad, prior.getRadius(), prior.getFovDegrees());
+  public static Camera[] orbit(CameraPriorSpec prior, int n, double polarRad) {
+    return orbit(n, polarRad, prior.radius(), prior.fovDegrees());
   }
 
   /** {@code n} cameras at azimuths {@code 2πk/n} and polar angle {@code polarRad}. */

@@ -762,7 +762,7 @@ public final class Dataset implements AutoCloseable {
     return Optional.ofNullable(views.get(paths[i]));
   }
 
-  /** Parameters that re-create object {@code id} (see {@code org.wild3d.synth.SyntheticObjects}). */
+  /** Parameters that re-create object {@code id} (see {@code org.wild3d.data.SyntheticObjects}). */
   public Optional<JsonObject> object(int id) {
     return Optional.ofNullable(objects.get(id)).map(JsonObject::deepCopy);
   }

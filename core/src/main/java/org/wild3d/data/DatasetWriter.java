@@ -6,13 +6,10 @@ import static com.google.common.base.Preconditions.checkState;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.IOException;
-
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +18,7 @@ import java.util.stream.Stream;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.wild3d.AtomicFiles;
 import org.wild3d.DataException;
 import org.wild3d.TextFiles;
 import org.wild3d.image.Images;
@@ -221,11 +219,7 @@ public final class DatasetWriter implements AutoCloseable {
       } else {
         Files.write(temp.resolve(DatasetJson.FILE), json);
       }
-      try {
-        Files.move(temp, dest, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temp, dest);
-      }
+      AtomicFiles.moveDirectory(temp, dest);
     } catch (IOException e) {
       throw new DataException(dest + ": cannot finish dataset (" + TextFiles.reason(e) + ")", e);
     }

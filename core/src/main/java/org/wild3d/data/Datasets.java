@@ -14,7 +14,7 @@ import org.wild3d.config.CameraPrior;
 import org.wild3d.config.Data;
 import org.wild3d.config.MeshDataset;
 import org.wild3d.config.ShapesDataset;
-import org.wild3d.synth.Procedural;
+import org.wild3d.raster.Procedural;
 
 /**
  * Resolves a {@code data} config to an open {@link Dataset}: a dataset path, or a synthetic

@@ -22,12 +22,12 @@ import org.wild3d.PathRule;
 import org.wild3d.TextFiles;
 import org.wild3d.config.CameraPrior;
 import org.wild3d.log.Progress;
-import org.wild3d.synth.Mesh;
-import org.wild3d.synth.MeshFiles;
-import org.wild3d.synth.MeshRenderer;
-import org.wild3d.synth.RenderOptions;
-import org.wild3d.synth.Rendering;
-import org.wild3d.synth.SphereCameras;
+import org.wild3d.raster.Mesh;
+import org.wild3d.raster.MeshFiles;
+import org.wild3d.raster.MeshRenderer;
+import org.wild3d.raster.RenderOptions;
+import org.wild3d.raster.Rendering;
+import org.wild3d.raster.SphereCameras;
 
 /**
  * Renders a ShapeNet-like dataset from class folders of meshes: {@code root/<class>/**.{obj,ply,off}}

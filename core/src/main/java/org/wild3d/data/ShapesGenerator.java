@@ -2,7 +2,6 @@ package org.wild3d.data;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
-
 import com.google.gson.JsonObject;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -12,13 +11,13 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
 import org.wild3d.config.CameraPrior;
 import org.wild3d.log.Progress;
-import org.wild3d.synth.Material;
-import org.wild3d.synth.Mesh;
-import org.wild3d.synth.MeshRenderer;
-import org.wild3d.synth.Procedural;
-import org.wild3d.synth.RenderOptions;
-import org.wild3d.synth.Rendering;
-import org.wild3d.synth.SphereCameras;
+import org.wild3d.raster.Material;
+import org.wild3d.raster.Mesh;
+import org.wild3d.raster.MeshRenderer;
+import org.wild3d.raster.Procedural;
+import org.wild3d.raster.RenderOptions;
+import org.wild3d.raster.Rendering;
+import org.wild3d.raster.SphereCameras;
 
 /**
  * Generates the procedural {@code shapes} dataset: {@code imagesPerClass} images per class, each

@@ -8,11 +8,11 @@ import java.util.ArrayList;
 import org.wild3d.DataException;
 import org.wild3d.PathRule;
 import org.wild3d.TextFiles;
-import org.wild3d.synth.Material;
-import org.wild3d.synth.Mesh;
-import org.wild3d.synth.MeshFiles;
-import org.wild3d.synth.Procedural;
-import org.wild3d.synth.RenderOptions;
+import org.wild3d.raster.Material;
+import org.wild3d.raster.Mesh;
+import org.wild3d.raster.MeshFiles;
+import org.wild3d.raster.Procedural;
+import org.wild3d.raster.RenderOptions;
 
 /**
  * Re-creates the objects of synthetic datasets from their {@code dataset.json} records

@@ -2,6 +2,8 @@ package org.wild3d.data;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import org.wild3d.camera.Camera;
+
 /**
  * The true camera of a synthetic image and the object it shows. Evaluation only: training never
  * reads it.
@@ -30,7 +32,7 @@ public record TrueView(int objectId, double[] cam2world, double fovDegrees) {
     for (int i = 0; i < 16; i++) {
       out[i] = (float) cam2world[i];
     }
-    double f = 0.5 / Math.tan(Math.toRadians(fovDegrees) / 2);
+    double f = Camera.focal(fovDegrees);
     out[16] = (float) f;
     out[18] = 0.5f;
     out[20] = (float) f;

@@ -1,6 +1,6 @@
 /**
  * Datasets: the StyleGAN2-ADA/EG3D on-disk format, validation, a streaming batch reader,
- * importers and the synthetic datasets rendered by {@link org.wild3d.synth}.
+ * importers and the synthetic datasets rendered by {@link org.wild3d.raster}.
  *
  * <h2>Format</h2>
  *

@@ -10,6 +10,7 @@ import org.tensorflow.op.core.ReduceSum;
 import org.tensorflow.op.image.ResizeBilinear;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
+import org.wild3d.config.DiscriminatorSpec;
 import org.wild3d.config.MultiView;
 import org.wild3d.nn.Activation;
 import org.wild3d.nn.Conv2d;
@@ -49,119 +50,7 @@ import org.wild3d.tf.Shapes;
  */
 public final class Discriminator {
 
-  /**
-   * Architecture of one discriminator.
-   *
-   * @param resolution R: image resolution, a power of two >= 8
-   * @param imageChannels channels of one image (3 for RGB)
-   * @param dual EG3D's dual input: the raw neural rendering is concatenated (2× channels)
-   * @param views V: views per scene (1 = EG3D)
-   * @param fusion PER_VIEW: every view scored alone; STACKED: the V views stacked along channels
-   * @param numClasses K; 1 = unconditional (no class mapping, out Dense to 1)
-   * @param channelBase channels at resolution r are min(channelBase/r, channelMax)
-   * @param channelMax see channelBase
-   * @param mbstdGroupSize minibatch-std group size; 0 = off
-   * @param mbstdChannels minibatch-std features F
-   * @param cmapDim projection size; 0 when K = 1 (resolved from config: 0 there = ch(4))
-   * @param mappingLayers lrelu layers of the class mapping
-   * @param convClamp clamp of conv outputs; 0 = off (not in the config: D runs in float32)
-   */
-  public record Spec(
-      int resolution,
-      int imageChannels,
-      boolean dual,
-      int views,
-      MultiView.Fusion fusion,
-      int numClasses,
-      int channelBase,
-      int channelMax,
-      int mbstdGroupSize,
-      int mbstdChannels,
-      int cmapDim,
-      int mappingLayers,
-      float convClamp) {
-    public Spec {
-      checkArgument(
-          resolution >= 8 && Integer.bitCount(resolution) == 1,
-          "discriminator resolution: expected a power of two >= 8, found %s",
-          resolution);
-      checkArgument(imageChannels >= 1, "image channels: expected >= 1, found %s", imageChannels);
-      checkArgument(views >= 1, "model.multiview.views: expected >= 1, found %s", views);
-      checkArgument(fusion != null, "model.multiview.fusion: missing");
-      checkArgument(numClasses >= 1, "model.num_classes: expected >= 1, found %s", numClasses);
-      checkArgument(
-          channelBase >= 1 && channelMax >= 1 && channelBase / resolution >= 1,
-          "model.discriminator.channel_base/channel_max: expected channel_base >= resolution %s"
-              + " and channel_max >= 1, found %s and %s",
-          resolution,
-          channelBase,
-          channelMax);
-      checkArgument(
-          mbstdGroupSize >= 0, "model.discriminator.mbstd_group_size: expected >= 0, found %s", mbstdGroupSize);
-      int c4 = Math.min(channelBase / 4, channelMax);
-      checkArgument(
-          mbstdGroupSize == 0 || (mbstdChannels >= 1 && c4 % mbstdChannels == 0),
-          "model.discriminator.mbstd_channels: expected a divisor of the 4x4 channels %s, found %s",
-          c4,
-          mbstdChannels);
-      checkArgument(
-          numClasses == 1 ? cmapDim == 0 : cmapDim >= 1,
-          "cmap_dim: expected 0 for one class and >= 1 otherwise, found %s for %s classes",
-          cmapDim,
-          numClasses);
-      checkArgument(
-          mappingLayers >= 0, "model.discriminator.mapping_layers: expected >= 0, found %s", mappingLayers);
-      checkArgument(convClamp >= 0, "conv clamp: expected >= 0, found %s", convClamp);
-    }
-
-    /**
-     * The spec of an experiment's discriminator.
-     *
-     * @param resolution resolution of the images D sees (the SR output if on, else the rendering)
-     * @param dual true when super-resolution is on (EG3D's dual discriminator)
-     */
-    public static Spec from(
-        org.wild3d.config.Discriminator d,
-        int resolution,
-        int numClasses,
-        int imageChannels,
-        MultiView multiview,
-        boolean dual) {
-      int c4 = Math.min(d.getChannelBase() / 4, d.getChannelMax());
-      int cmap = numClasses == 1 ? 0 : (d.getCmapDim() == 0 ? c4 : d.getCmapDim());
-      return new Spec(
-          resolution,
-          imageChannels,
-          dual,
-          multiview.getViews(),
-          multiview.getFusion(),
-          numClasses,
-          d.getChannelBase(),
-          d.getChannelMax(),
-          d.getMbstdGroupSize(),
-          d.getMbstdChannels(),
-          cmap,
-          d.getMappingLayers(),
-          0f);
-    }
-
-    /** Channels of D's input: image channels, ×2 with dual input, ×V when STACKED. */
-    public int inputChannels() {
-      return imageChannels * (dual ? 2 : 1) * (stacked() ? views : 1);
-    }
-
-    /** True when views are stacked along channels. */
-    public boolean stacked() {
-      return fusion == MultiView.Fusion.STACKED;
-    }
-
-    /** Feature channels at resolution {@code r}. */
-    public int channels(int r) {
-      return Math.min(channelBase / r, channelMax);
-    }
-  }
-
-  private final Spec spec;
+  private final DiscriminatorSpec spec;
   private final Ops tf;
   private final Ops b4; // the epilogue's scope
   private final Conv2d fromRgb;
@@ -173,7 +62,9 @@ public final class Discriminator {
   private final List<Param> trainables;
 
   /** Builds D's variables in scope {@code name} (e.g. "D") of {@code tf}. */
-  public Discriminator(Ops tf, Params params, String name, Spec spec) {
+  public Discriminator(Ops tf, Params params, String name, DiscriminatorSpec spec) {
+    checkArgument(spec.resolution() >= 4 && Integer.bitCount(spec.resolution()) == 1,
+        "discriminator resolution: expected a power of two >= 4, found %s", spec.resolution());
     CustomGradients.install();
     this.spec = spec;
     this.tf = tf.withSubScope(name);
@@ -200,17 +91,17 @@ public final class Discriminator {
     this.fc = new Dense(this.b4, params, "fc", Dense.Spec.of(16 * c4, c4, Activation.LRELU));
     boolean conditional = spec.numClasses() > 1;
     this.out =
-        new Dense(this.b4, params, "out", Dense.Spec.of(c4, conditional ? spec.cmapDim() : 1, Activation.LINEAR));
+        new Dense(this.b4, params, "out", Dense.Spec.of(c4, conditional ? spec.cmapWidth() : 1, Activation.LINEAR));
     this.mapping =
         conditional
             ? new ClassMapping(
-                this.tf, params, "mapping", spec.numClasses(), spec.cmapDim(), spec.mappingLayers())
+                this.tf, params, "mapping", spec.numClasses(), spec.cmapWidth(), spec.mappingLayers())
             : null;
     List<Param> all = params.trainables();
     this.trainables = List.copyOf(all.subList(before, all.size()));
   }
 
-  public Spec spec() {
+  public DiscriminatorSpec spec() {
     return spec;
   }
 
@@ -248,7 +139,7 @@ public final class Discriminator {
     Operand<TFloat32> cmap = mapping.apply(classes); // [B,cmap]
     Operand<TFloat32> proj =
         tf.reduceSum(tf.math.mul(h, cmap), tf.constant(1), ReduceSum.keepDims(true)); // [B,1]
-    return tf.math.mul(proj, tf.constant((float) (1 / Math.sqrt(spec.cmapDim()))));
+    return tf.math.mul(proj, tf.constant((float) (1 / Math.sqrt(spec.cmapWidth()))));
   }
 
   /**

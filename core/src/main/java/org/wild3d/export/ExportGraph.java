@@ -7,18 +7,17 @@ import java.util.List;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Signature;
-import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
-import org.wild3d.tf.FusedOps;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TString;
 import org.wild3d.config.Experiment;
+import org.wild3d.config.ModelSpec;
 import org.wild3d.model.Generator3D;
-import org.wild3d.nn.Noise;
+import org.wild3d.model.SampleGraph;
 import org.wild3d.nn.Params;
-import org.wild3d.tf.Shapes;
+import org.wild3d.tf.FusedOps;
 
 /**
  * The serving graph of an exported generator: the EMA generator {@code G_ema} (same scope and
@@ -69,37 +68,24 @@ public final class ExportGraph {
     FusedOps.disableFor(graph);
     Ops tf = Ops.create(graph);
     this.tf = tf;
-    generator = new Generator3D(tf, new Params(cfg.getSeed()), cfg, GENERATOR_SCOPE);
-    int zDim = cfg.getModel().getMapping().getZDim();
-    wDim = cfg.getModel().getMapping().getWDim();
-    numWs = generator.synthesis().numWs();
+    generator =
+        new Generator3D(tf, new Params(cfg.getSeed()), ModelSpec.from(cfg), GENERATOR_SCOPE);
+    wDim = generator.spec().wDim();
+    numWs = generator.spec().numWs();
 
-    Ops in = tf.withSubScope("inputs");
-    Placeholder<TFloat32> z =
-        in.withName(ExportNames.Z).placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, zDim)));
-    Placeholder<TInt32> classes =
-        in.withName(ExportNames.CLASS_INDEX)
-            .placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
-    Placeholder<TFloat32> cam2world =
-        in.withName(ExportNames.CAM2WORLD)
-            .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 4, 4)));
-    Placeholder<TFloat32> intrinsics =
-        in.withName(ExportNames.INTRINSICS)
-            .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 3, 3)));
-    Operand<TFloat32> psi =
-        in.withName(ExportNames.PSI)
-            .placeholderWithDefault(tf.constant(defaultPsi), Shape.scalar());
-    Placeholder<TFloat32> ws =
-        in.withName(ExportNames.WS)
-            .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, numWs, wDim)));
-
-    var mapped = generator.map(z, classes, psi);
-    Operand<TFloat32> mappedWs = tf.withName("map_ws").identity(mapped.ws()); // [N,L,Wd]
-    Shapes.check("map ws [N,L,Wd]", mappedWs, -1, numWs, wDim);
-    Generator3D.Output gen =
-        generator.synthesize(mappedWs, cam2world, intrinsics, 1, Noise.constant(), null);
-    Generator3D.Output syn =
-        generator.synthesize(ws, cam2world, intrinsics, 1, Noise.constant(), null);
+    SampleGraph sample = SampleGraph.build(tf.withSubScope("inputs"), generator,
+        new SampleGraph.Names(ExportNames.Z, ExportNames.CLASS_INDEX, ExportNames.CAM2WORLD,
+            ExportNames.INTRINSICS, ExportNames.PSI, ExportNames.WS, defaultPsi));
+    Placeholder<TFloat32> z = sample.z();
+    Placeholder<TInt32> classes = sample.classes();
+    Placeholder<TFloat32> cam2world = sample.cam2world();
+    Placeholder<TFloat32> intrinsics = sample.intrinsics();
+    Operand<TFloat32> psi = sample.psi();
+    Placeholder<TFloat32> ws = sample.ws();
+    Operand<TFloat32> mappedWs = tf.withName("map_ws").identity(sample.mapped().ws()); // [N,L,Wd]
+    Generator3D.Output gen = sample.fromZ();
+    Generator3D.Output syn = sample.fromW(1);
+    var mapped = sample.mapped();
 
     Signature.Builder generate = Signature.builder(ExportNames.GENERATE).methodName(PREDICT_METHOD);
     Signature.Builder servingDefault = Signature.builder(Signature.DEFAULT_KEY).methodName(PREDICT_METHOD);

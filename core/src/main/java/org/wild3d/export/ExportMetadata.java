@@ -11,6 +11,7 @@ import java.util.Map;
 import org.tensorflow.Signature;
 import org.tensorflow.ndarray.Shape;
 import org.wild3d.DataException;
+import org.wild3d.camera.Camera;
 import org.wild3d.config.CameraPrior;
 import org.wild3d.config.Experiment;
 
@@ -176,7 +177,7 @@ public record ExportMetadata(
             "+y",
             p.getRadius(),
             p.getFovDegrees(),
-            0.5 / Math.tan(Math.toRadians(p.getFovDegrees()) / 2),
+            Camera.focal(p.getFovDegrees()),
             new float[] {p.getAzimuthMinDeg(), p.getAzimuthMaxDeg()},
             new float[] {p.getPolarMinDeg(), p.getPolarMaxDeg()},
             cfg.getRender().getRayStart(),

@@ -9,10 +9,8 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +24,7 @@ import org.tensorflow.TensorFlow;
 import org.tensorflow.proto.MetaGraphDef;
 import org.tensorflow.proto.SavedModel;
 import org.tensorflow.proto.SaverDef;
+import org.wild3d.AtomicFiles;
 import org.wild3d.DataException;
 import org.wild3d.Version;
 import org.wild3d.Wild3dException;
@@ -218,9 +217,7 @@ public final class GeneratorExporter {
         .setTensorflowVersion(TensorFlow.version())
         .setAnyInfo(Any.pack(StringValue.of(json)));
     sm.setSavedModelSchemaVersion(1);
-    Path tmp = savedModelPb.resolveSibling("saved_model.pb.tmp");
-    Files.write(tmp, sm.build().toByteArray());
-    move(tmp, savedModelPb);
+    AtomicFiles.write(savedModelPb, sm.build().toByteArray());
   }
 
   /** Renames {@code tmp} to {@code target}, replacing an existing (empty or forced) directory. */
@@ -243,11 +240,7 @@ public final class GeneratorExporter {
   }
 
   private static void move(Path from, Path to) throws IOException {
-    try {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(from, to);
-    }
+    AtomicFiles.moveDirectory(from, to);
   }
 
   /** Files under {@code dir}, relative path (with '/') → size, sorted by path. */

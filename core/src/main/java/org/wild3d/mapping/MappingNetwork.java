@@ -11,7 +11,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.math.Mean;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
-import org.wild3d.config.Mapping;
+import org.wild3d.config.MappingSpec;
 import org.wild3d.nn.Activation;
 import org.wild3d.nn.Dense;
 import org.wild3d.nn.Param;
@@ -33,50 +33,6 @@ import org.wild3d.tf.Shapes;
  */
 public final class MappingNetwork {
   /**
-   * @param zDim Z, the latent size
-   * @param wDim Wd, the intermediate latent size
-   * @param embedDim class embedding size (used only when numClasses > 1)
-   * @param numLayers fully connected layers after the concatenation (≥ 1)
-   * @param lrMultiplier learning-rate multiplier of those layers (EG3D 0.01)
-   * @param wAvgBeta decay of w_avg; 1 = never moves
-   * @param numClasses K; 1 = unconditional
-   * @param numWs copies of w handed to the synthesis network
-   */
-  public record Spec(
-      int zDim,
-      int wDim,
-      int embedDim,
-      int numLayers,
-      float lrMultiplier,
-      float wAvgBeta,
-      int numClasses,
-      int numWs) {
-    public Spec {
-      checkArgument(zDim > 0, "mapping.z_dim: expected > 0, found %s", zDim);
-      checkArgument(wDim > 0, "mapping.w_dim: expected > 0, found %s", wDim);
-      checkArgument(embedDim > 0, "mapping.embed_dim: expected > 0 (0 in the config = w_dim), found %s", embedDim);
-      checkArgument(numLayers >= 1, "mapping.num_layers: expected >= 1, found %s", numLayers);
-      checkArgument(lrMultiplier > 0, "mapping.lr_multiplier: expected > 0, found %s", lrMultiplier);
-      checkArgument(wAvgBeta >= 0 && wAvgBeta <= 1,
-          "mapping.w_avg_beta: expected in [0, 1], found %s", wAvgBeta);
-      checkArgument(numClasses >= 1, "model.num_classes: expected >= 1, found %s", numClasses);
-      checkArgument(numWs >= 1, "mapping num_ws: expected >= 1, found %s", numWs);
-    }
-
-    /** The spec of {@code m} for K = {@code numClasses} and the synthesis network's num_ws. */
-    public static Spec from(Mapping m, int numClasses, int numWs) {
-      int embed = m.getEmbedDim() == 0 ? m.getWDim() : m.getEmbedDim();
-      return new Spec(m.getZDim(), m.getWDim(), embed, m.getNumLayers(), m.getLrMultiplier(),
-          m.getWAvgBeta(), numClasses, numWs);
-    }
-
-    /** True when the class path exists (K > 1). */
-    public boolean conditional() {
-      return numClasses > 1;
-    }
-  }
-
-  /**
    * One application of the network.
    *
    * @param ws truncated and broadcast latents {@code [N,num_ws,Wd]}
@@ -85,22 +41,29 @@ public final class MappingNetwork {
    */
   public record Mapped(Operand<TFloat32> ws, Operand<TFloat32> w, Op updateWAvg) {}
 
-  private final Spec spec;
+  private final MappingSpec spec;
+  private final int numWs;
   private final Ops tf;
   private final Dense embed; // null when unconditional
   private final List<Dense> layers = new ArrayList<>();
   private final Param wAvg; // [Wd], state
 
-  /** Builds the variables in scope {@code mapping} of {@code tf} (e.g. {@code G/mapping}). */
-  public MappingNetwork(Ops tf, Params params, Spec spec) {
+  /**
+   * Builds the variables in scope {@code mapping} of {@code tf} (e.g. {@code G/mapping}).
+   *
+   * @param numWs copies of w handed to the synthesis network ({@code SynthesisNetwork#numWs})
+   */
+  public MappingNetwork(Ops tf, Params params, MappingSpec spec, int numWs) {
+    checkArgument(numWs >= 1, "mapping num_ws: expected >= 1, found %s", numWs);
     this.spec = spec;
+    this.numWs = numWs;
     this.tf = tf.withSubScope("mapping");
     this.embed =
         spec.conditional()
             ? new Dense(this.tf, params, "embed",
-                Dense.Spec.of(spec.numClasses(), spec.embedDim(), Activation.LINEAR))
+                Dense.Spec.of(spec.numClasses(), spec.embedWidth(), Activation.LINEAR))
             : null;
-    int in = spec.zDim() + (spec.conditional() ? spec.embedDim() : 0);
+    int in = spec.zDim() + (spec.conditional() ? spec.embedWidth() : 0);
     for (int i = 0; i < spec.numLayers(); i++) {
       layers.add(new Dense(this.tf, params, "fc" + i,
           new Dense.Spec(in, spec.wDim(), Activation.LRELU, spec.lrMultiplier(), 0f, true)));
@@ -109,8 +72,13 @@ public final class MappingNetwork {
     this.wAvg = params.state(this.tf, "w_avg", Shape.of(spec.wDim()), 0f);
   }
 
-  public Spec spec() {
+  public MappingSpec spec() {
     return spec;
+  }
+
+  /** Copies of w in {@code ws}, one per synthesis layer. */
+  public int numWs() {
+    return numWs;
   }
 
   /** The tracked average of w ({@code [Wd]}, non-trained state). */
@@ -161,7 +129,7 @@ public final class MappingNetwork {
   public Operand<TFloat32> broadcast(Operand<TFloat32> w) {
     Shapes.check("mapping broadcast input w [N,Wd]", w, -1, spec.wDim());
     Operand<TFloat32> e = tf.expandDims(w, tf.constant(1)); // [N,1,Wd]
-    return tf.tile(e, tf.constant(new int[] {1, spec.numWs(), 1})); // [N,num_ws,Wd]
+    return tf.tile(e, tf.constant(new int[] {1, numWs, 1})); // [N,num_ws,Wd]
   }
 
   /**

@@ -10,6 +10,15 @@ import java.util.function.Supplier;
 import org.wild3d.DataException;
 import org.wild3d.Version;
 import org.wild3d.data.Dataset;
+import org.wild3d.metrics.classifier.ClassifierCache;
+import org.wild3d.metrics.classifier.ClassifierFeatures;
+import org.wild3d.metrics.features.FeatureNetwork;
+import org.wild3d.metrics.features.InceptionV3Graph;
+import org.wild3d.metrics.images.DatasetFingerprint;
+import org.wild3d.metrics.images.DatasetImageSource;
+import org.wild3d.metrics.images.GeneratorImageSource;
+import org.wild3d.metrics.images.ImageSource;
+import org.wild3d.metrics.images.ProgressImageSource;
 import org.wild3d.model.ImageGenerator;
 
 /**

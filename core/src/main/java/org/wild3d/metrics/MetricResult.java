@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.wild3d.metrics.features.FeatureNetwork;
 
 /**
  * One computed metric, as one JSON line of {@code metrics.jsonl}. No timestamps: the same inputs

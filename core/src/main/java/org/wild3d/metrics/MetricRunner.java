@@ -12,12 +12,22 @@ import org.wild3d.DataException;
 import org.wild3d.Wild3dException;
 import org.wild3d.config.CameraPrior;
 import org.wild3d.data.Dataset;
-import org.wild3d.geommetric.Aligner;
-import org.wild3d.geommetric.GeneratorScenes;
-import org.wild3d.geommetric.GeometryAgreement;
-import org.wild3d.geommetric.MultiViewConsistency;
-import org.wild3d.geommetric.SceneSampler;
-import org.wild3d.geommetric.TrueObjects;
+import org.wild3d.metrics.classifier.ClassifierFeatures;
+import org.wild3d.metrics.features.FeatureCollector;
+import org.wild3d.metrics.features.FeatureNetwork;
+import org.wild3d.metrics.geometry.Aligner;
+import org.wild3d.metrics.geometry.GeneratorScenes;
+import org.wild3d.metrics.geometry.GeometryAgreement;
+import org.wild3d.metrics.geometry.MultiViewConsistency;
+import org.wild3d.metrics.geometry.SceneSampler;
+import org.wild3d.metrics.geometry.TrueObjects;
+import org.wild3d.metrics.images.ImageSource;
+import org.wild3d.metrics.stats.Estimate;
+import org.wild3d.metrics.stats.FeatureStats;
+import org.wild3d.metrics.stats.FrechetDistance;
+import org.wild3d.metrics.stats.InceptionScore;
+import org.wild3d.metrics.stats.Kid;
+import org.wild3d.metrics.stats.PrecisionRecall;
 import org.wild3d.model.ImageGenerator;
 
 /**

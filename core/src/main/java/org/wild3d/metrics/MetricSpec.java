@@ -2,6 +2,10 @@ package org.wild3d.metrics;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import org.wild3d.metrics.classifier.ClassifierFeatures;
+import org.wild3d.metrics.features.FeatureNetwork;
+import org.wild3d.metrics.features.InceptionV3Graph;
+
 /**
  * One registry metric: what it measures, on how many images, with which feature network. The name
  * carries the whole protocol: {@code <kind><count>[k][_cls]}, e.g. {@code fid50k}, {@code kid2k_cls},
@@ -31,14 +35,14 @@ public record MetricSpec(String name, Kind kind, int count, Features features) {
     /**
      * Silhouette IoU with the nearest true object of the class under the best rotation, mean over
      * generated scenes (synthetic datasets; higher is better). See {@code
-     * org.wild3d.geommetric.GeometryAgreement}.
+     * org.wild3d.metrics.geometry.GeometryAgreement}.
      */
     GEO_IOU(false, true),
     /** Mean |depth difference| (scene units) inside both silhouettes, same alignment (lower is better). */
     GEO_DEPTH(false, true),
     /**
      * Mean |reprojected depth error| (scene units) between two views 20–40° apart (lower is
-     * better). See {@code org.wild3d.geommetric.MultiViewConsistency}.
+     * better). See {@code org.wild3d.metrics.geometry.MultiViewConsistency}.
      */
     MV_DEPTH(false, true),
     /** Fraction of reprojected points whose depth agrees within the tolerance (higher is better). */

@@ -5,6 +5,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Supplier;
+import org.wild3d.metrics.features.FeatureCollector;
+import org.wild3d.metrics.features.FeatureNetwork;
+import org.wild3d.metrics.images.ImageSource;
+import org.wild3d.metrics.stats.FeatureStats;
 
 /**
  * Real-data feature statistics cached on disk by (dataset fingerprint, feature network name,

@@ -6,8 +6,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
-import org.wild3d.config.Experiment;
-import org.wild3d.config.Model;
+import org.wild3d.config.ModelSpec;
 import org.wild3d.mapping.MappingNetwork;
 import org.wild3d.nn.Noise;
 import org.wild3d.nn.Param;
@@ -23,7 +22,7 @@ import org.wild3d.tf.Shapes;
  * The 3D generator: mapping (z, class → w) → StyleGAN2 synthesis (w → triplanes) → volume
  * rendering from given cameras (triplane decoder) → optional super-resolution.
  *
- * <p>Built once from an {@link Experiment} in its own name scope ({@code G}, or {@code G_ema} for
+ * <p>Built once from a {@link ModelSpec} in its own name scope ({@code G}, or {@code G_ema} for
  * the averaged copy, which has identical structure and variable names below the scope).
  *
  * <p>Multi-view: a scene is one row of {@code z}/class ({@code N} scenes); cameras come as {@code
@@ -46,7 +45,7 @@ public final class Generator3D {
 
   private final Ops tf;
   private final Params params;
-  private final Model model;
+  private final ModelSpec spec;
   private final MappingNetwork mapping;
   private final SynthesisNetwork synthesis;
   private final Decoder decoder;
@@ -57,36 +56,16 @@ public final class Generator3D {
    * @param scope the generator's name scope, {@code G} or {@code G_ema}
    * @param params the variable store of this generator (one per scope)
    */
-  public Generator3D(Ops tf, Params params, Experiment cfg, String scope) {
+  public Generator3D(Ops tf, Params params, ModelSpec spec, String scope) {
     this.tf = tf.withSubScope(scope);
     this.params = params;
-    this.model = cfg.getModel();
-    int f = model.getTriplane().getChannels();
-    int wDim = model.getMapping().getWDim();
-    this.synthesis =
-        new SynthesisNetwork(
-            this.tf,
-            params,
-            SynthesisNetwork.Spec.from(model.getSynthesis(), model.getTriplane().getResolution(), 3 * f, wDim));
-    this.mapping =
-        new MappingNetwork(
-            this.tf,
-            params,
-            MappingNetwork.Spec.from(model.getMapping(), model.getNumClasses(), synthesis.numWs()));
-    this.decoder = new Decoder(this.tf, params, f, model.getDecoder());
-    this.renderer = new Renderer(cfg.getRender(), model.getTriplane(), decoder);
-    this.superres =
-        model.getSuperres().getOutputResolution() > 0
-            ? new SuperResolution(
-                this.tf,
-                params,
-                SuperResolution.Spec.from(
-                    model.getSuperres(),
-                    cfg.getRender().getResolution(),
-                    decoder.featureChannels(),
-                    wDim,
-                    model.getSynthesis().getConvClamp()))
-            : null;
+    this.spec = spec;
+    this.synthesis = new SynthesisNetwork(this.tf, params, spec.synthesis());
+    this.mapping = new MappingNetwork(this.tf, params, spec.mapping(), synthesis.numWs());
+    this.decoder = new Decoder(this.tf, params, spec.decoder());
+    this.renderer = new Renderer(spec.render(), spec.triplane().boxSize(), decoder);
+    this.superres = spec.hasSuperResolution()
+        ? new SuperResolution(this.tf, params, spec.superres()) : null;
   }
 
   /** Mapping: {@code z [N,Z]}, {@code classes [N]}, ψ scalar → ws (truncated), w, w_avg update. */
@@ -152,7 +131,7 @@ public final class Generator3D {
 
   /** Resolution of the generated image (SR output, or the neural rendering). */
   public int imageResolution() {
-    return superres != null ? superres.spec().outputResolution() : renderer.config().getResolution();
+    return spec.imageResolution();
   }
 
   public MappingNetwork mapping() {
@@ -174,6 +153,11 @@ public final class Generator3D {
   /** Whether super-resolution is on. */
   public boolean hasSuperResolution() {
     return superres != null;
+  }
+
+  /** The architecture this generator was built from. */
+  public ModelSpec spec() {
+    return spec;
   }
 
   public List<Param> trainables() {

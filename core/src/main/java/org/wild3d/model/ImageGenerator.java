@@ -16,7 +16,7 @@ public interface ImageGenerator {
    *
    * @param truncationPsi 1 = no truncation
    */
-  Snapshot.Generated generate(float[] z, int[] classes, Camera[] cameras, float truncationPsi);
+  GeneratedImages generate(float[] z, int[] classes, Camera[] cameras, float truncationPsi);
 
   /** The resolved config the generator was built from. */
   Experiment config();

@@ -8,8 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
@@ -19,16 +17,15 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt32;
 import org.wild3d.DataException;
 import org.wild3d.camera.Camera;
-import org.wild3d.camera.Cameras;
-import org.wild3d.checkpoint.CheckpointManager;
 import org.wild3d.checkpoint.CheckpointManager.Checkpoint;
+import org.wild3d.checkpoint.CheckpointManager;
 import org.wild3d.checkpoint.CheckpointRestore;
 import org.wild3d.config.Configs;
 import org.wild3d.config.Experiment;
-import org.wild3d.nn.Noise;
+import org.wild3d.config.ModelSpec;
+import org.wild3d.config.TriplaneSpec;
 import org.wild3d.nn.Params;
 import org.wild3d.render.DensityField;
 import org.wild3d.tf.Sessions;
@@ -57,20 +54,6 @@ public final class Snapshot implements ImageGenerator, AutoCloseable {
   public static final String CHECKPOINTS = CheckpointManager.CHECKPOINTS;
 
   /**
-   * Generated images, flattened NHWC.
-   *
-   * @param images {@code [N,H,W,3]} in [−1,1]
-   * @param size N
-   * @param depth {@code [N,r,r,1]} expected depth of the neural rendering
-   * @param opacity {@code [N,r,r,1]} accumulated opacity of the neural rendering
-   * @param resolution H = W
-   * @param renderResolution r
-   */
-  public record Generated(
-      float[] images, float[] depth, float[] opacity, int size, int resolution,
-      int renderResolution) {}
-
-  /**
    * Field samples of one scene at {@code size} points.
    *
    * @param sigma {@code [P]} activated density σ = softplus(raw − 1), what the renderer composites
@@ -91,15 +74,7 @@ public final class Snapshot implements ImageGenerator, AutoCloseable {
   private final Checkpoint checkpoint;
   private final Graph graph;
   private final Session session;
-  private final Generator3D generator;
-  private final Placeholder<TFloat32> z;
-  private final Placeholder<TInt32> classes;
-  private final Placeholder<TFloat32> cam2world;
-  private final Placeholder<TFloat32> intrinsics;
-  private final Placeholder<TFloat32> psi;
-  private final Operand<TFloat32> mappedWs;
-  private final Placeholder<TFloat32> ws;
-  private final Map<Integer, Generator3D.Output> fromW = new HashMap<>();
+  private final SampleGraph sample;
   private final Placeholder<TFloat32> planes;
   private final Placeholder<TFloat32> points;
   private final Operand<TFloat32> fieldSigma; // [1,M,1]
@@ -113,24 +88,13 @@ public final class Snapshot implements ImageGenerator, AutoCloseable {
     try {
       Ops tf = Ops.create(graph);
       Ops in = tf.withSubScope("snapshot");
-      int zDim = config.getModel().getMapping().getZDim();
-      z = in.withName("z").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, zDim)));
-      classes = in.withName("c").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
-      cam2world = in.withName("cam2world").placeholder(TFloat32.class,
-          Placeholder.shape(Shape.of(-1, 4, 4)));
-      intrinsics = in.withName("intrinsics").placeholder(TFloat32.class,
-          Placeholder.shape(Shape.of(-1, 3, 3)));
-      psi = in.withName("psi").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
-      generator = new Generator3D(tf, new Params(config.getSeed()), config, "G_ema");
-      var mapped = generator.map(z, classes, psi);
-      mappedWs = mapped.ws();
-      ws = in.withName("ws").placeholder(TFloat32.class,
-          Placeholder.shape(Shape.of(-1, numWs(), wDim())));
-      fromW.put(1, generator.synthesize(ws, cam2world, intrinsics, 1, Noise.constant(), null));
-      int res = config.getModel().getTriplane().getResolution();
-      int c3 = 3 * config.getModel().getTriplane().getChannels();
+      ModelSpec spec = ModelSpec.from(config);
+      Generator3D generator = new Generator3D(tf, new Params(config.getSeed()), spec, "G_ema");
+      sample = SampleGraph.build(in, generator);
+      sample.fromW(1);
+      TriplaneSpec t = spec.triplane();
       planes = in.withName("planes").placeholder(TFloat32.class,
-          Placeholder.shape(Shape.of(-1, res, res, c3)));
+          Placeholder.shape(Shape.of(-1, t.resolution(), t.resolution(), t.planeImageChannels())));
       points = in.withName("points").placeholder(TFloat32.class,
           Placeholder.shape(Shape.of(1, FIELD_CHUNK, 3)));
       DensityField.Output f = generator.renderer().field(planes, 1).query(in, points, null);
@@ -213,12 +177,12 @@ public final class Snapshot implements ImageGenerator, AutoCloseable {
    * @param truncationPsi 1 = no truncation
    */
   @Override
-  public Generated generate(float[] z, int[] classes, Camera[] cameras, float truncationPsi) {
-    int n = checkScenes(z, classes);
-    checkArgument(cameras.length == n, "generate cameras: expected %s (one per scene), found %s",
-        n, cameras.length);
+  public GeneratedImages generate(float[] z, int[] classes, Camera[] cameras,
+      float truncationPsi) {
+    checkArgument(cameras.length == classes.length,
+        "generate cameras: expected %s (one per scene), found %s", classes.length, cameras.length);
     // Two runs (map, then render the latents) give the same bits as one graph from z to images.
-    return generateFromW(map(z, classes, truncationPsi), n, cameras);
+    return generateFromW(map(z, classes, truncationPsi), classes.length, cameras);
   }
 
   /**
@@ -230,14 +194,7 @@ public final class Snapshot implements ImageGenerator, AutoCloseable {
    * @return {@code ws [N,L,Wd]} row-major, L = {@link #numWs()}, Wd = {@link #wDim()}
    */
   public float[] map(float[] z, int[] classes, float truncationPsi) {
-    int n = checkScenes(z, classes);
-    try (TFloat32 zt = TFloat32.tensorOf(Shape.of(n, zDim()), DataBuffers.of(z, true, false));
-        TInt32 ct = TInt32.vectorOf(classes);
-        TFloat32 pt = TFloat32.scalarOf(truncationPsi);
-        Result r = session.runner().feed(this.z, zt).feed(this.classes, ct).feed(psi, pt)
-            .fetch(mappedWs).run()) {
-      return floats((TFloat32) r.get(0));
-    }
+    return sample.map(session, z, classes, truncationPsi);
   }
 
   /**
@@ -249,25 +206,8 @@ public final class Snapshot implements ImageGenerator, AutoCloseable {
    * @param cameras {@code N·V} cameras
    * @return {@code N·V} images, depths and opacities in camera order
    */
-  public Generated generateFromW(float[] ws, int scenes, Camera[] cameras) {
-    checkArgument(scenes > 0, "generateFromW scenes: expected > 0, found %s", scenes);
-    checkArgument(cameras.length > 0 && cameras.length % scenes == 0,
-        "generateFromW cameras: expected a positive multiple of %s (V per scene), found %s",
-        scenes, cameras.length);
-    int views = cameras.length / scenes;
-    float[] full = broadcastWs(ws, scenes);
-    Generator3D.Output o = fromW.computeIfAbsent(views, v -> generator.synthesize(this.ws,
-        cam2world, intrinsics, v, Noise.constant(), null));
-    try (TFloat32 wt = TFloat32.tensorOf(Shape.of(scenes, numWs(), wDim()),
-            DataBuffers.of(full, true, false));
-        Cameras.Batch cams = Cameras.toTensors(cameras);
-        Result r = session.runner().feed(this.ws, wt)
-            .feed(cam2world, cams.cam2world()).feed(intrinsics, cams.intrinsics())
-            .fetch(o.image()).fetch(o.depth()).fetch(o.opacity()).run()) {
-      TFloat32 img = (TFloat32) r.get(0);
-      return new Generated(floats(img), floats((TFloat32) r.get(1)), floats((TFloat32) r.get(2)),
-          cameras.length, (int) img.shape().size(1), renderResolution());
-    }
+  public GeneratedImages generateFromW(float[] ws, int scenes, Camera[] cameras) {
+    return sample.generateFromW(session, ws, scenes, cameras);
   }
 
   /**
@@ -294,7 +234,7 @@ public final class Snapshot implements ImageGenerator, AutoCloseable {
     int p = pts.length / 3;
     float[] sigma = new float[p];
     float[] rgb = withRgb ? new float[p * 3] : null;
-    try (TFloat32 pl = planes(ws)) {
+    try (TFloat32 pl = sample.planes(session, ws, 1)) {
       float[] chunk = new float[3 * FIELD_CHUNK];
       float[] sig = new float[FIELD_CHUNK];
       float[] col = new float[3 * FIELD_CHUNK];
@@ -322,58 +262,6 @@ public final class Snapshot implements ImageGenerator, AutoCloseable {
     return withRgb ? run.fetch(fieldRgb).run() : run.run();
   }
 
-  /** Triplanes {@code [1,R,R,3F]} of one scene. */
-  private TFloat32 planes(float[] sceneWs) {
-    float[] full = broadcastWs(sceneWs, 1);
-    Operand<TFloat32> pl = fromW.get(1).planes();
-    try (TFloat32 wt = TFloat32.tensorOf(Shape.of(1, numWs(), wDim()),
-            DataBuffers.of(full, true, false));
-        Result r = session.runner().feed(ws, wt).fetch(pl).run()) {
-      TFloat32 t = (TFloat32) r.get(0);
-      TFloat32 copy = TFloat32.tensorOf(t.shape());
-      t.copyTo(copy);
-      return copy;
-    }
-  }
-
-  /** {@code [N,L,Wd]} from {@code [N,L,Wd]} or {@code [N,Wd]}. */
-  private float[] broadcastWs(float[] w, int scenes) {
-    int l = numWs();
-    int wd = wDim();
-    if (w.length == scenes * l * wd) {
-      return w;
-    }
-    checkArgument(w.length == scenes * wd,
-        "latents ws: expected N*L*Wd = %s or N*Wd = %s floats (N = %s, L = %s, Wd = %s), found %s",
-        scenes * l * wd, scenes * wd, scenes, l, wd, w.length);
-    float[] out = new float[scenes * l * wd];
-    for (int n = 0; n < scenes; n++) {
-      for (int i = 0; i < l; i++) {
-        System.arraycopy(w, n * wd, out, (n * l + i) * wd, wd);
-      }
-    }
-    return out;
-  }
-
-  private int checkScenes(float[] z, int[] classes) {
-    int n = classes.length;
-    checkArgument(n > 0, "generate: expected at least one scene, found none");
-    checkArgument(z.length == n * zDim(), "generate z: expected N*Z = %s floats, found %s",
-        n * zDim(), z.length);
-    int k = numClasses();
-    for (int c : classes) {
-      checkArgument(c >= 0 && c < k, "generate classes: expected indices in [0, %s), found %s", k,
-          c);
-    }
-    return n;
-  }
-
-  private static float[] floats(TFloat32 t) {
-    float[] v = new float[Math.toIntExact(t.size())];
-    t.copyTo(DataBuffers.of(v, false, false));
-    return v;
-  }
-
   public Path runDir() {
     return runDir;
   }
@@ -390,12 +278,12 @@ public final class Snapshot implements ImageGenerator, AutoCloseable {
 
   /** L, the number of latents per scene (one per synthesis layer). */
   public int numWs() {
-    return generator.synthesis().numWs();
+    return sample.numWs();
   }
 
   /** Wd, the latent width. */
   public int wDim() {
-    return config.getModel().getMapping().getWDim();
+    return sample.wDim();
   }
 
   /** The triplanes' box edge: the object lives in {@code [−box/2, box/2]³}. */
@@ -405,7 +293,7 @@ public final class Snapshot implements ImageGenerator, AutoCloseable {
 
   @Override
   public int imageResolution() {
-    return generator.imageResolution();
+    return sample.generator().imageResolution();
   }
 
   @Override

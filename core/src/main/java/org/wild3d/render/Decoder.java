@@ -1,12 +1,11 @@
 package org.wild3d.render;
 
-import static com.google.common.base.Preconditions.checkArgument;
-
 import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
+import org.wild3d.config.DecoderSpec;
 import org.wild3d.nn.Activation;
 import org.wild3d.nn.Dense;
 import org.wild3d.nn.Param;
@@ -37,37 +36,21 @@ public final class Decoder {
   /** Raw decoder outputs. Shapes: {@code sigmaRaw [N,M,1]}, {@code features [N,M,C]}. */
   public record Output(Operand<TFloat32> sigmaRaw, Operand<TFloat32> features) {}
 
-  /**
-   * @param inFeatures F, the triplane channels per plane
-   * @param config hidden width/depth, C and the learning-rate multiplier
-   */
-  public Decoder(Ops tf, Params params, int inFeatures, org.wild3d.config.Decoder config) {
-    checkArgument(inFeatures > 0, "decoder input features: expected > 0, found %s", inFeatures);
-    checkArgument(
-        config.getNumHiddenLayers() >= 0,
-        "model.decoder.num_hidden_layers: expected >= 0, found %s",
-        config.getNumHiddenLayers());
-    checkArgument(
-        config.getHiddenDim() > 0,
-        "model.decoder.hidden_dim: expected > 0, found %s",
-        config.getHiddenDim());
-    checkArgument(
-        config.getFeatureDim() >= 3,
-        "model.decoder.feature_dim: expected >= 3 (RGB first), found %s",
-        config.getFeatureDim());
+  /** Builds the layers in scope {@code decoder} of {@code tf} (e.g. {@code G/decoder}). */
+  public Decoder(Ops tf, Params params, DecoderSpec spec) {
     this.tf = tf.withSubScope("decoder");
-    this.inFeatures = inFeatures;
-    this.outFeatures = config.getFeatureDim();
-    float lrMul = config.getLrMultiplier();
+    this.inFeatures = spec.inFeatures();
+    this.outFeatures = spec.featureDim();
+    float lrMul = spec.lrMultiplier();
     int in = inFeatures;
-    for (int i = 0; i < config.getNumHiddenLayers(); i++) {
+    for (int i = 0; i < spec.numHiddenLayers(); i++) {
       layers.add(
           new Dense(
               this.tf,
               params,
               "fc" + i,
-              new Dense.Spec(in, config.getHiddenDim(), Activation.SOFTPLUS, lrMul, 0f, true)));
-      in = config.getHiddenDim();
+              new Dense.Spec(in, spec.hiddenDim(), Activation.SOFTPLUS, lrMul, 0f, true)));
+      in = spec.hiddenDim();
     }
     layers.add(
         new Dense(

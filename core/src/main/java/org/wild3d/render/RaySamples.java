@@ -26,9 +26,9 @@ public final class RaySamples {
   public static Operand<TFloat32> stratified(
       Ops tf, Operand<TFloat32> like, int samples, float near, float far, Operand<TInt64> seed) {
     NonDifferentiable.ensureRegistered();
-    checkArgument(samples >= 2, "render.samples_stratified: expected >= 2, found %s", samples);
+    checkArgument(samples >= 2, "stratified samples per ray: expected >= 2, found %s", samples);
     checkArgument(
-        near < far, "render.ray_start/ray_end: expected start < end, found %s, %s", near, far);
+        near < far, "sample depth range: expected near < far, found %s, %s", near, far);
     int r = Shapes.dim(like, 1);
     float bin = (far - near) / samples;
     float[] starts = new float[samples];

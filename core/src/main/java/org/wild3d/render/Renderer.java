@@ -8,8 +8,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 import org.wild3d.camera.Rays;
-import org.wild3d.config.Render;
-import org.wild3d.config.Triplane;
+import org.wild3d.config.RenderSpec;
 import org.wild3d.tf.Shapes;
 import org.wild3d.tf.Slices;
 
@@ -28,53 +27,21 @@ import org.wild3d.tf.Slices;
  * {@code n·V + v} sees scene n); pass {@code views = V}. The planes are not copied.
  */
 public final class Renderer {
-  private final Render config;
+  private final RenderSpec spec;
   private final float boxSize;
   private final Decoder decoder;
   private final float[] background;
 
   /**
+   * @param boxSize edge of the cube the triplanes cover ({@code TriplaneSpec#boxSize})
    * @param decoder the model's decoder, or null for a renderer of {@link DensityField}s only
    */
-  public Renderer(Render config, Triplane triplane, Decoder decoder) {
-    checkArgument(
-        config.getResolution() > 0,
-        "render.resolution: expected > 0, found %s",
-        config.getResolution());
-    checkArgument(
-        config.getSamplesStratified() >= 2,
-        "render.samples_stratified: expected >= 2, found %s",
-        config.getSamplesStratified());
-    checkArgument(
-        config.getSamplesImportance() >= 0,
-        "render.samples_importance: expected >= 0, found %s",
-        config.getSamplesImportance());
-    checkArgument(
-        0 < config.getRayStart() && config.getRayStart() < config.getRayEnd(),
-        "render.ray_start/ray_end: expected 0 < start < end, found %s, %s",
-        config.getRayStart(),
-        config.getRayEnd());
-    checkArgument(
-        config.getBackgroundRgbCount() == 0 || config.getBackgroundRgbCount() == 3,
-        "render.background_rgb: expected 0 or 3 values, found %s",
-        config.getBackgroundRgbCount());
-    checkArgument(
-        triplane.getBoxSize() > 0,
-        "model.triplane.box_size: expected > 0, found %s",
-        triplane.getBoxSize());
-    this.config = config;
-    this.boxSize = triplane.getBoxSize();
+  public Renderer(RenderSpec spec, float boxSize, Decoder decoder) {
+    checkArgument(boxSize > 0, "triplane box size: expected > 0, found %s", boxSize);
+    this.spec = spec;
+    this.boxSize = boxSize;
     this.decoder = decoder;
-    this.background = new float[] {-1f, -1f, -1f};
-    for (int i = 0; i < config.getBackgroundRgbCount(); i++) {
-      float v = config.getBackgroundRgb(i);
-      checkArgument(
-          v >= -1 && v <= 1,
-          "render.background_rgb[%s]: expected a value in [-1, 1], found %s",
-          (Object) i,
-          v);
-      background[i] = v;
-    }
+    this.background = spec.background();
   }
 
   /**
@@ -100,7 +67,7 @@ public final class Renderer {
   /** The model's field on {@code planes} ({@code [N,Rp,Rp,3F]}), queried with N·V point sets. */
   public TriplaneField field(Operand<TFloat32> planes, int views) {
     checkState(decoder != null, "this renderer has no decoder: render a DensityField instead");
-    return new TriplaneField(planes, decoder, boxSize, views, config.getDensityNoise());
+    return new TriplaneField(planes, decoder, boxSize, views, spec.densityNoise());
   }
 
   /**
@@ -134,19 +101,19 @@ public final class Renderer {
       Operand<TInt64> seed) {
     NonDifferentiable.ensureRegistered();
     Ops rt = tf.withSubScope("render");
-    int res = config.getResolution();
+    int res = spec.resolution();
     int c = field.featureChannels();
     checkArgument(c >= 3, "field features: expected >= 3 channels (RGB first), found %s", c);
-    float near = config.getRayStart();
-    float far = config.getRayEnd();
+    float near = spec.rayStart();
+    float far = spec.rayEnd();
     Rays rays = Rays.generate(rt, cam2world, intrinsics, res);
 
     Operand<TFloat32> depths =
         RaySamples.stratified(
-            rt, rays.origins(), config.getSamplesStratified(), near, far, subSeed(rt, seed, 1));
+            rt, rays.origins(), spec.samplesStratified(), near, far, subSeed(rt, seed, 1));
     Samples coarse = evaluate(rt, field, rays, depths, subSeed(rt, seed, 3));
     RayMarcher.Composite out;
-    if (config.getSamplesImportance() > 0) {
+    if (spec.samplesImportance() > 0) {
       RayMarcher.Composite pass1 =
           RayMarcher.march(rt, coarse.depths, coarse.sigma, coarse.features, near, far);
       Operand<TFloat32> fineDepths =
@@ -154,7 +121,7 @@ public final class Renderer {
               rt,
               coarse.depths,
               pass1.weights(),
-              config.getSamplesImportance(),
+              spec.samplesImportance(),
               ImportanceSampler.DEFAULT_EPSILON,
               true,
               subSeed(rt, seed, 2));
@@ -212,7 +179,7 @@ public final class Renderer {
     return seed == null ? null : tf.math.add(seed, tf.constant(new long[] {0, k}));
   }
 
-  public Render config() {
-    return config;
+  public RenderSpec spec() {
+    return spec;
   }
 }

@@ -28,7 +28,7 @@ public final class TriplaneField implements DensityField {
    */
   public TriplaneField(
       Operand<TFloat32> planes, Decoder decoder, float boxSize, int views, float densityNoise) {
-    checkArgument(densityNoise >= 0, "render.density_noise: expected >= 0, found %s", densityNoise);
+    checkArgument(densityNoise >= 0, "density noise std: expected >= 0, found %s", densityNoise);
     this.planes = planes;
     this.decoder = decoder;
     this.boxSize = boxSize;

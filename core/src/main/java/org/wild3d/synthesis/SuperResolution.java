@@ -1,13 +1,12 @@
 package org.wild3d.synthesis;
 
-import static com.google.common.base.Preconditions.checkArgument;
-
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.image.ResizeBilinear;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
+import org.wild3d.config.SuperResolutionSpec;
 import org.wild3d.nn.Noise;
 import org.wild3d.nn.Params;
 import org.wild3d.tf.Shapes;
@@ -26,56 +25,13 @@ import org.wild3d.tf.Shapes;
  * <p>Shapes: {@code rgb [N,r,r,3], features [N,r,r,C], w [N,Wd] or [N,num_ws,Wd] → [N,R,R,3]}.
  */
 public final class SuperResolution {
-  /**
-   * @param inputResolution r, the neural rendering resolution
-   * @param featureChannels C, channels of the rendered feature image
-   * @param outputResolution R, a power-of-two multiple (≥ 2×) of r
-   * @param channels channels of both blocks (EG3D: 128)
-   * @param wDim Wd, the latent size
-   * @param convClamp clamp of conv outputs; 0 = off
-   */
-  public record Spec(
-      int inputResolution,
-      int featureChannels,
-      int outputResolution,
-      int channels,
-      int wDim,
-      float convClamp) {
-    public Spec {
-      checkArgument(inputResolution > 0, "render.resolution: expected > 0, found %s", inputResolution);
-      checkArgument(featureChannels > 0, "super-resolution feature channels: expected > 0, found %s",
-          featureChannels);
-      checkArgument(outputResolution >= 2 * inputResolution
-              && outputResolution % inputResolution == 0
-              && Integer.bitCount(outputResolution / inputResolution) == 1,
-          "model.superres.output_resolution: expected a power-of-two multiple >= 2 of "
-              + "render.resolution %s, found %s (0 turns super-resolution off)",
-          inputResolution, outputResolution);
-      checkArgument(channels > 0, "model.superres.channels: expected > 0, found %s", channels);
-      checkArgument(wDim > 0, "super-resolution w_dim: expected > 0, found %s", wDim);
-      checkArgument(convClamp >= 0, "super-resolution conv_clamp: expected >= 0, found %s", convClamp);
-    }
-
-    /**
-     * The spec of {@code sr} (whose output_resolution must be > 0) after a neural rendering of
-     * {@code renderResolution} with {@code featureChannels} channels.
-     */
-    public static Spec from(org.wild3d.config.SuperResolution sr, int renderResolution,
-        int featureChannels, int wDim, float convClamp) {
-      checkArgument(sr.getOutputResolution() > 0,
-          "model.superres.output_resolution is 0 (off): no super-resolution module to build");
-      return new Spec(renderResolution, featureChannels, sr.getOutputResolution(), sr.getChannels(),
-          wDim, convClamp);
-    }
-  }
-
-  private final Spec spec;
+  private final SuperResolutionSpec spec;
   private final Ops tf;
   private final SynthesisBlock block0;
   private final SynthesisBlock block1;
 
   /** Builds the variables in scope {@code superres} of {@code tf} (e.g. {@code G/superres}). */
-  public SuperResolution(Ops tf, Params params, Spec spec) {
+  public SuperResolution(Ops tf, Params params, SuperResolutionSpec spec) {
     this.spec = spec;
     this.tf = tf.withSubScope("superres");
     int r = spec.outputResolution();
@@ -87,7 +43,7 @@ public final class SuperResolution {
             false, spec.convClamp(), r));
   }
 
-  public Spec spec() {
+  public SuperResolutionSpec spec() {
     return spec;
   }
 

@@ -1,6 +1,6 @@
 package org.wild3d.synthesis;
 
-import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkState;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,7 +8,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Unstack;
 import org.tensorflow.types.TFloat32;
-import org.wild3d.config.Synthesis;
+import org.wild3d.config.SynthesisSpec;
 import org.wild3d.nn.Noise;
 import org.wild3d.nn.Params;
 import org.wild3d.tf.Shapes;
@@ -30,61 +30,13 @@ import org.wild3d.tf.Shapes;
  * <p>Shapes: {@code ws [N,num_ws,Wd] → [N,R,R,C]} with C = 3F for triplanes.
  */
 public final class SynthesisNetwork {
-  /**
-   * @param wDim Wd, the latent size
-   * @param resolution R, the output resolution (a power of two ≥ 4)
-   * @param outChannels C, output channels (3F for triplanes)
-   * @param channelBase channels at resolution r are min(channelBase / r, channelMax)
-   * @param channelMax see channelBase
-   * @param extraBlocks additional blocks at resolution R; 0 = StyleGAN2/EG3D
-   * @param useNoise per-pixel noise inputs; false = none
-   * @param convClamp clamp of conv outputs; 0 = off
-   */
-  public record Spec(
-      int wDim,
-      int resolution,
-      int outChannels,
-      int channelBase,
-      int channelMax,
-      int extraBlocks,
-      boolean useNoise,
-      float convClamp) {
-    public Spec {
-      checkArgument(wDim > 0, "synthesis w_dim: expected > 0, found %s", wDim);
-      checkArgument(resolution >= 4 && Integer.bitCount(resolution) == 1,
-          "model.triplane.resolution: expected a power of two >= 4, found %s", resolution);
-      checkArgument(outChannels > 0, "synthesis output channels: expected > 0, found %s", outChannels);
-      checkArgument(channelMax > 0, "model.synthesis.channel_max: expected > 0, found %s", channelMax);
-      checkArgument(channelBase >= resolution,
-          "model.synthesis.channel_base: expected >= the resolution %s (else 0 channels), found %s",
-          resolution, channelBase);
-      checkArgument(extraBlocks >= 0, "model.synthesis.extra_blocks: expected >= 0, found %s", extraBlocks);
-      checkArgument(convClamp >= 0, "model.synthesis.conv_clamp: expected >= 0 (0 = off), found %s",
-          convClamp);
-    }
-
-    /**
-     * The spec of {@code s} for triplanes of {@code resolution} with {@code outChannels} = 3F and
-     * latent size {@code wDim}.
-     */
-    public static Spec from(Synthesis s, int resolution, int outChannels, int wDim) {
-      return new Spec(wDim, resolution, outChannels, s.getChannelBase(), s.getChannelMax(),
-          s.getExtraBlocks(), s.getUseNoise(), s.getConvClamp());
-    }
-
-    /** Channels at resolution {@code res}. */
-    public int channels(int res) {
-      return Math.min(channelBase / res, channelMax);
-    }
-  }
-
-  private final Spec spec;
+  private final SynthesisSpec spec;
   private final Ops tf;
   private final List<SynthesisBlock> blocks = new ArrayList<>();
   private final int numWs;
 
   /** Builds the variables in scope {@code synthesis} of {@code tf} (e.g. {@code G/synthesis}). */
-  public SynthesisNetwork(Ops tf, Params params, Spec spec) {
+  public SynthesisNetwork(Ops tf, Params params, SynthesisSpec spec) {
     this.spec = spec;
     this.tf = tf.withSubScope("synthesis");
     int r = spec.resolution();
@@ -106,9 +58,11 @@ public final class SynthesisNetwork {
       n += b.spec().numConv();
     }
     this.numWs = n;
+    checkState(n == spec.numWs(), "synthesis num_ws: %s layers, the spec says %s", n,
+        spec.numWs());
   }
 
-  public Spec spec() {
+  public SynthesisSpec spec() {
     return spec;
   }
 

@@ -21,6 +21,7 @@ import org.wild3d.TextFiles;
 import org.wild3d.Wild3dException;
 import org.wild3d.config.ConfigError;
 import org.wild3d.config.ConfigException;
+import org.wild3d.config.DidYouMean;
 import org.wild3d.metrics.MetricRegistry;
 import org.wild3d.metrics.MetricSpec;
 
@@ -252,34 +253,11 @@ public final class TableSpecs {
       default -> TableSpec.getDescriptor();
     };
     List<String> known = d.getFields().stream().map(FieldDescriptor::getName).toList();
-    String closest = null;
-    int best = Integer.MAX_VALUE;
-    for (String k : known) {
-      int dist = editDistance(name.toLowerCase(Locale.ROOT), k);
-      if (dist < best) {
-        best = dist;
-        closest = k;
-      }
-    }
-    String fix = closest != null && best <= Math.max(1, Math.min(3, name.length() / 3))
+    String closest = DidYouMean.closest(name, known);
+    String fix = closest != null
         ? "did you mean \"" + closest + "\"?"
         : "fields of " + d.getName() + ": " + String.join(", ", known);
     return new ConfigError("", "expected a field of " + d.getName() + ", found unknown field \""
         + name + "\" (" + fix + ")");
-  }
-
-  private static int editDistance(String a, String b) {
-    int[][] d = new int[a.length() + 1][b.length() + 1];
-    for (int i = 0; i <= a.length(); i++) {
-      for (int j = 0; j <= b.length(); j++) {
-        if (i == 0 || j == 0) {
-          d[i][j] = i + j;
-        } else {
-          int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-          d[i][j] = Math.min(d[i - 1][j - 1] + cost, Math.min(d[i - 1][j], d[i][j - 1]) + 1);
-        }
-      }
-    }
-    return d[a.length()][b.length()];
   }
 }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Collections;
@@ -21,6 +20,7 @@ import org.tensorflow.TensorFlow;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
+import org.wild3d.AtomicFiles;
 
 /**
  * wild3d's fused CPU kernels ({@code libwild3d_ops.so}, built from {@code core/src/main/c} with
@@ -122,10 +122,7 @@ public final class FusedOps {
     Path dir = base.resolve("wild3d").resolve("native").resolve(hash);
     Path file = dir.resolve("libwild3d_ops.so");
     if (!Files.isRegularFile(file) || Files.size(file) != bytes.length) {
-      Files.createDirectories(dir);
-      Path tmp = Files.createTempFile(dir, "libwild3d_ops", ".tmp");
-      Files.write(tmp, bytes);
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      AtomicFiles.write(file, bytes);
     }
     return file;
   }

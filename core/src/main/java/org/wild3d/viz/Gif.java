@@ -5,9 +5,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -16,6 +14,7 @@ import javax.imageio.ImageWriter;
 import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageOutputStream;
+import org.wild3d.AtomicFiles;
 
 /** Looping animated GIFs (orbits) through javax.imageio's GIF writer and its metadata. */
 public final class Gif {
@@ -25,12 +24,9 @@ public final class Gif {
   public static void write(List<BufferedImage> frames, int delayMs, Path file) {
     checkArgument(!frames.isEmpty(), "gif: expected at least one frame, found none");
     try {
-      Path parent = file.toAbsolutePath().getParent();
-      Files.createDirectories(parent);
-      Path tmp = Files.createTempFile(parent, ".tmp-", ".gif");
-      try {
+      AtomicFiles.write(file, stream -> {
         ImageWriter writer = ImageIO.getImageWritersByFormatName("gif").next();
-        try (ImageOutputStream out = ImageIO.createImageOutputStream(tmp.toFile())) {
+        try (ImageOutputStream out = ImageIO.createImageOutputStream(stream)) {
           writer.setOutput(out);
           writer.prepareWriteSequence(null);
           for (BufferedImage frame : frames) {
@@ -62,10 +58,7 @@ public final class Gif {
         } finally {
           writer.dispose();
         }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
+      });
     } catch (IOException e) {
       throw new UncheckedIOException("writing " + file, e);
     }

@@ -5,10 +5,9 @@ import static com.google.common.base.Preconditions.checkArgument;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import javax.imageio.ImageIO;
+import org.wild3d.AtomicFiles;
 
 /**
  * Image grids for people to look at: rows × columns of equally sized RGB tiles, written as PNG.
@@ -55,17 +54,11 @@ public final class Grid {
   /** Writes {@code img} as PNG atomically (temporary file, then rename). */
   public static void writePng(BufferedImage img, Path file) {
     try {
-      Path parent = file.toAbsolutePath().getParent();
-      Files.createDirectories(parent);
-      Path tmp = Files.createTempFile(parent, ".tmp-", ".png");
-      try {
-        if (!ImageIO.write(img, "png", tmp.toFile())) {
+      AtomicFiles.write(file, out -> {
+        if (!ImageIO.write(img, "png", out)) {
           throw new IOException("no PNG writer");
         }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
+      });
     } catch (IOException e) {
       throw new UncheckedIOException("writing " + file, e);
     }

@@ -5,13 +5,14 @@ import static org.assertj.core.api.Assertions.within;
 
 import org.junit.jupiter.api.Test;
 import org.wild3d.config.CameraPrior;
+import org.wild3d.config.CameraPriorSpec;
 
 class CameraSamplerTest {
 
   @Test
   void wholeSphereIsAreaUniformAndEveryCameraLooksAtTheOrigin() {
     CameraPrior prior = CameraPrior.getDefaultInstance();
-    Camera[] cams = new CameraSampler(prior, 42).sample(100_000);
+    Camera[] cams = new CameraSampler(CameraPriorSpec.from(prior), 42).sample(100_000);
     int[] octants = new int[8];
     double[] mean = new double[3];
     double radiusErr = 0;
@@ -52,7 +53,7 @@ class CameraSamplerTest {
             .setPolarMinDeg(60)
             .setPolarMaxDeg(90)
             .build();
-    Camera[] cams = new CameraSampler(prior, 1).sample(20_000);
+    Camera[] cams = new CameraSampler(CameraPriorSpec.from(prior), 1).sample(20_000);
     int lowerHalf = 0;
     for (Camera c : cams) {
       double[] p = c.position();
@@ -70,15 +71,15 @@ class CameraSamplerTest {
   @Test
   void sameSeedSameCamerasDifferentSeedDifferent() {
     CameraPrior prior = CameraPrior.getDefaultInstance();
-    assertThat(new CameraSampler(prior, 5).sample(10))
-        .containsExactly(new CameraSampler(prior, 5).sample(10));
-    assertThat(new CameraSampler(prior, 5).sample(3)[0])
-        .isNotEqualTo(new CameraSampler(prior, 6).sample(3)[0]);
+    assertThat(new CameraSampler(CameraPriorSpec.from(prior), 5).sample(10))
+        .containsExactly(new CameraSampler(CameraPriorSpec.from(prior), 5).sample(10));
+    assertThat(new CameraSampler(CameraPriorSpec.from(prior), 5).sample(3)[0])
+        .isNotEqualTo(new CameraSampler(CameraPriorSpec.from(prior), 6).sample(3)[0]);
   }
 
   @Test
   void orbitIsARingAtOnePolarAngle() {
-    Camera[] ring = CameraSampler.orbit(CameraPrior.getDefaultInstance(), 8, Math.PI / 3);
+    Camera[] ring = CameraSampler.orbit(CameraPriorSpec.from(CameraPrior.getDefaultInstance()), 8, Math.PI / 3);
     assertThat(ring).hasSize(8);
     for (int k = 0; k < 8; k++) {
       double[] p = ring[k].position();

@@ -11,6 +11,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.Session;
 import org.tensorflow.op.Ops;
 import org.wild3d.config.CameraPrior;
+import org.wild3d.config.CameraPriorSpec;
 import org.wild3d.render.TfTesting;
 
 class RaysTest {
@@ -54,7 +55,7 @@ class RaysTest {
   void pointsOnAPixelsRayProjectToThatPixelsCentre() {
     int res = 8;
     Camera[] cams =
-        new CameraSampler(CameraPrior.newBuilder().setFovDegrees(40).build(), 3).sample(4);
+        new CameraSampler(CameraPriorSpec.from(CameraPrior.newBuilder().setFovDegrees(40).build()), 3).sample(4);
     List<float[]> out = rays(res, cams);
     for (int n = 0; n < cams.length; n++) {
       for (int i = 0; i < res; i++) {

@@ -139,7 +139,7 @@ class ConfigLoaderTest {
     List<ConfigError> errors = errors(VALID + "render {\n  ray_start: 3\n  ray_end: 2\n}\n");
     assertThat(errors).hasSize(1);
     assertThat(errors.get(0).format()).startsWith("t.pbtxt:5: render.ray_end: expected more than "
-        + "render.ray_start = 3.0, found 2");
+        + "render.ray_start = 3, found 2");
   }
 
   @Test
@@ -235,6 +235,7 @@ class ConfigLoaderTest {
     String base = ConfigLoader.defaultText();
     java.util.Random rnd = new java.util.Random(1);
     String junk = "{}<>[]:;,\"'#x9.-\n";
+    int rejected = 0;
     for (int trial = 0; trial < 300; trial++) {
       StringBuilder t = new StringBuilder(base);
       for (int k = 0; k < 1 + rnd.nextInt(3); k++) {
@@ -245,13 +246,28 @@ class ConfigLoaderTest {
           t.insert(at, junk.charAt(rnd.nextInt(junk.length())));
         }
       }
+      LoadedConfig loaded;
       try {
-        ConfigLoader.loadText("f.pbtxt", t.toString(), List.of());
+        loaded = ConfigLoader.loadText("f.pbtxt", t.toString(), List.of());
       } catch (ConfigException e) {
-        assertThat(e.errors()).allSatisfy(err -> assertThat(err.source()).isEqualTo("f.pbtxt"));
+        rejected++;
+        assertThat(e.errors()).allSatisfy(err -> {
+          assertThat(err.source()).isEqualTo("f.pbtxt");
+          // a line, or (for a value the corruption left at its default) the field
+          assertThat(err.line() > 0 || !err.fieldPath().isEmpty()).as(err.format()).isTrue();
+          assertThat(err.message()).as(err.format()).contains("expected").contains("found");
+        });
         assertThat(e.errors().size()).isLessThanOrEqualTo(20);
+        continue;
       }
+      // A corruption the loader accepts is one that left a valid config (e.g. a changed comment
+      // or number): it validates, and its resolved text loads back to the same config.
+      assertThat(ConfigValidator.validate(loaded.resolved())).as("trial %s", trial).isEmpty();
+      assertThat(ConfigLoader.parse("resolved", Configs.toText(loaded.resolved())))
+          .isEqualTo(loaded.resolved());
     }
+    // The corruptions are mostly fatal; a test that never saw an error would prove nothing.
+    assertThat(rejected).as("corrupted texts rejected of 300").isGreaterThan(150);
   }
 
   private static ConfigError byPath(List<ConfigError> errors, String path) {

@@ -3,10 +3,10 @@ package org.wild3d.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** Each rule: a snippet merged onto the embedded default must give exactly one error, there. */
 class ConfigValidatorTest {
@@ -42,7 +42,7 @@ class ConfigValidatorTest {
       model { synthesis { channel_base: 16 } }                  | model.synthesis.channel_base        | at least model.triplane.resolution = 32
       model { synthesis { extra_blocks: -1 } }                  | model.synthesis.extra_blocks        | >= 0
       model { decoder { feature_dim: 2 } }                      | model.decoder.feature_dim           | expected a value >= 3, found 2
-      model { decoder { num_hidden_layers: 0 } }                | model.decoder.num_hidden_layers     | >= 1
+      model { decoder { num_hidden_layers: 0 } }                | model.decoder.num_hidden_layers     | expected a value >= 1, found 0
       model { decoder { hidden_dim: 0 } }                       | model.decoder.hidden_dim            | >= 1
       model { superres { output_resolution: 96 } }              | model.superres.output_resolution    | render.resolution = 32 times 2, 4, 8
       model { superres { output_resolution: 32 } }              | model.superres.output_resolution    | times 2, 4, 8
@@ -51,7 +51,12 @@ class ConfigValidatorTest {
       model { multiview { views: 0 } }                          | model.multiview.views               | expected a value >= 1, found 0
       model { multiview { views: 1 fusion: STACKED } }          | model.multiview.views               | at least 2 with fusion STACKED
       render { resolution: 24 }                                 | render.resolution                   | power of two >= 4
-      render { samples_stratified: 0 }                          | render.samples_stratified           | >= 1
+      render { samples_stratified: 1 }                          | render.samples_stratified           | expected a value >= 2, found 1
+      render { ray_start: 0 }                                   | render.ray_start                    | expected a value > 0, found 0
+      render { ray_start: -1 }                                  | render.ray_start                    | expected a value > 0, found -1
+      model { discriminator { mbstd_channels: 3 } }             | model.discriminator.mbstd_channels  | a divisor of the discriminator's 4x4 channels min(channel_base / 4, channel_max) = 64, found 3
+      model { discriminator { mbstd_channels: 0 } }             | model.discriminator.mbstd_channels  | expected a value >= 1, found 0
+      camera { radius: -1 } render { ray_start: 0.1 ray_end: 1 } | camera.radius                      | expected a value > 0, found -1
       render { samples_importance: -1 }                         | render.samples_importance           | >= 0
       render { ray_start: 3 ray_end: 3 }                        | render.ray_end                      | more than render.ray_start = 3
       render { ray_start: 4 ray_end: 5 }                        | render.ray_start                    | meets the triplane box
@@ -61,9 +66,9 @@ class ConfigValidatorTest {
       camera { radius: 0.4 } render { ray_start: 0.1 ray_end: 1 } | camera.radius                       | more than half of model.triplane.box_size
       camera { fov_degrees: 180 }                               | camera.fov_degrees                  | (0, 180)
       camera { fov_degrees: 0 }                                 | camera.fov_degrees                  | (0, 180)
-      camera { azimuth_min_deg: 10 azimuth_max_deg: 10 }        | camera.azimuth_max_deg              | more than azimuth_min_deg
+      camera { azimuth_min_deg: 10 azimuth_max_deg: 10 }        | camera.azimuth_max_deg              | more than camera.azimuth_min_deg = 10 
       camera { azimuth_min_deg: -10 azimuth_max_deg: 360 }      | camera.azimuth_max_deg              | at most 360 above it
-      camera { polar_min_deg: 90 polar_max_deg: 90 }            | camera.polar_max_deg                | more than polar_min_deg = 90
+      camera { polar_min_deg: 90 polar_max_deg: 90 }            | camera.polar_max_deg                | more than camera.polar_min_deg = 90 and
       camera { polar_max_deg: 190 }                             | camera.polar_max_deg                | at most 180
       camera { polar_min_deg: -5 }                              | camera.polar_min_deg                | [0, 180)
       data { resolution: 64 }                                   | data.resolution                     | expected 32, the resolution of generated images (render.resolution, superres off), found 64

@@ -18,11 +18,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.wild3d.DataException;
 import org.wild3d.config.CameraPrior;
-import org.wild3d.synth.Mesh;
-import org.wild3d.synth.MeshFiles;
-import org.wild3d.synth.MeshRenderer;
-import org.wild3d.synth.RenderOptions;
-import org.wild3d.synth.Rendering;
+import org.wild3d.raster.Mesh;
+import org.wild3d.raster.MeshFiles;
+import org.wild3d.raster.MeshRenderer;
+import org.wild3d.raster.RenderOptions;
+import org.wild3d.raster.Rendering;
 
 class MeshesGeneratorTest {
   @TempDir Path tmp;

@@ -18,10 +18,10 @@ import org.wild3d.config.CameraPrior;
 import org.wild3d.config.Data;
 import org.wild3d.config.ShapesDataset;
 import org.wild3d.image.RgbImage;
-import org.wild3d.synth.MeshRenderer;
-import org.wild3d.synth.Procedural;
-import org.wild3d.synth.RenderOptions;
-import org.wild3d.synth.Rendering;
+import org.wild3d.raster.MeshRenderer;
+import org.wild3d.raster.Procedural;
+import org.wild3d.raster.RenderOptions;
+import org.wild3d.raster.Rendering;
 
 class ShapesGeneratorTest {
   @TempDir Path tmp;

@@ -16,7 +16,8 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
-import org.wild3d.config.MultiView;
+import org.wild3d.config.DiscriminatorSpec;
+import org.wild3d.config.MultiViewSpec;
 import org.wild3d.loss.GanLosses;
 import org.wild3d.nn.Param;
 import org.wild3d.nn.Params;
@@ -37,7 +38,8 @@ class DiscriminatorBenchTest {
               tf,
               new Params(0),
               "D",
-              new Discriminator.Spec(32, 3, false, 1, MultiView.Fusion.PER_VIEW, 6, 4096, 128, 4, 1, 128, 8, 0f));
+              new DiscriminatorSpec(32, 3, false, MultiViewSpec.single(), 6, 4096, 128, 4, 1, 128, 8,
+                  0f));
       var fake = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(b, 32, 32, 3)));
       var real = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(b, 32, 32, 3)));
       var cls = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(b)));

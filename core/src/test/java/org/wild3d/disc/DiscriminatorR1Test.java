@@ -18,7 +18,9 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
+import org.wild3d.config.DiscriminatorSpec;
 import org.wild3d.config.MultiView;
+import org.wild3d.config.MultiViewSpec;
 import org.wild3d.loss.GanLosses;
 import org.wild3d.nn.Param;
 import org.wild3d.nn.Params;
@@ -62,7 +64,8 @@ class DiscriminatorR1Test {
       Ops tf = Ops.create(g);
       Discriminator d =
           new Discriminator(
-              tf, new Params(7), "D", new Discriminator.Spec(8, 3, dual, views, fusion, 2, 32, 4, 2, 1, 8, 2, 0f));
+              tf, new Params(7), "D", new DiscriminatorSpec(8, 3, dual,
+                  new MultiViewSpec(views, fusion), 2, 32, 4, 2, 1, 8, 2, 0f));
       var img = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(rows, 8, 8, 3)));
       var raw = dual ? tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(rows, 4, 4, 3))) : null;
       var cls = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(rows)));

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -18,7 +17,10 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
+import org.wild3d.config.ConfigException;
+import org.wild3d.config.DiscriminatorSpec;
 import org.wild3d.config.MultiView;
+import org.wild3d.config.MultiViewSpec;
 import org.wild3d.loss.GanLosses;
 import org.wild3d.nn.Param;
 import org.wild3d.nn.Params;
@@ -26,10 +28,10 @@ import org.wild3d.tf.Grads;
 
 class DiscriminatorTest {
 
-  static Discriminator.Spec spec(
+  static DiscriminatorSpec spec(
       int res, int classes, boolean dual, int views, MultiView.Fusion fusion, int base, int max, int group) {
-    return new Discriminator.Spec(
-        res, 3, dual, views, fusion, classes, base, max, group, 1, classes > 1 ? 8 : 0, 2, 0f);
+    return new DiscriminatorSpec(res, 3, dual, new MultiViewSpec(views, fusion), classes, base, max,
+        group, 1, classes > 1 ? 8 : 0, 2, 0f);
   }
 
   static Placeholder<TFloat32> images(Ops tf, long n, int res, int c) {
@@ -130,15 +132,25 @@ class DiscriminatorTest {
   void specFromConfigResolvesCmapDimAndChannels() {
     var cfg = org.wild3d.config.Discriminator.getDefaultInstance();
     var mv = MultiView.newBuilder().setViews(3).setFusion(MultiView.Fusion.STACKED).build();
-    Discriminator.Spec s = Discriminator.Spec.from(cfg, 128, 10, 3, mv, true);
-    assertThat(s.cmapDim()).isEqualTo(512); // 0 = channels at 4x4 = min(32768/4, 512)
+    DiscriminatorSpec s = DiscriminatorSpec.from(cfg, 128, 10, MultiViewSpec.from(mv), true);
+    assertThat(s.cmapDim()).isZero();
+    assertThat(s.cmapWidth()).isEqualTo(512); // 0 = channels at 4x4 = min(32768/4, 512)
     assertThat(s.inputChannels()).isEqualTo(3 * 2 * 3);
     assertThat(s.channels(128)).isEqualTo(256);
     assertThat(s.mbstdGroupSize()).isEqualTo(4);
     assertThat(s.mappingLayers()).isEqualTo(8);
-    assertThat(Discriminator.Spec.from(cfg, 64, 1, 3, MultiView.getDefaultInstance(), false).cmapDim()).isZero();
-    assertThatThrownBy(() -> spec(48, 1, false, 1, MultiView.Fusion.PER_VIEW, 256, 16, 4))
-        .hasMessageContaining("power of two");
+    assertThat(DiscriminatorSpec.from(cfg, 64, 1, MultiViewSpec.single(), false).cmapWidth())
+        .isZero();
+    try (Graph g = new Graph()) {
+      assertThatThrownBy(() -> new Discriminator(Ops.create(g), new Params(1), "D",
+              spec(48, 1, false, 1, MultiView.Fusion.PER_VIEW, 256, 16, 4)))
+          .hasMessageContaining("power of two");
+    }
+    assertThatThrownBy(() ->
+            new DiscriminatorSpec(64, 3, false, MultiViewSpec.single(), 1, 256, 16, 4, 3, 0, 2, 0f))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("model.discriminator.mbstd_channels: expected a divisor of the "
+            + "discriminator's 4x4 channels min(channel_base / 4, channel_max) = 16, found 3");
   }
 
   @Test

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.wild3d.camera.Cameras;
 import org.wild3d.config.Experiment;
 import org.wild3d.config.LoadedConfig;
+import org.wild3d.model.GeneratedImages;
 import org.wild3d.model.Snapshot;
 import org.wild3d.model.TinyRuns;
 
@@ -45,8 +46,8 @@ class SavedModelRoundTripTest {
     Path export = dir.resolve("export");
     GeneratorExporter.export(run, null, export, new GeneratorExporter.Options(0.5f, false, 0));
 
-    Snapshot.Generated half;
-    Snapshot.Generated full;
+    GeneratedImages half;
+    GeneratedImages full;
     try (Snapshot s = Snapshot.open(run, 0)) {
       half = s.generate(in.z(), in.classes(), in.cameras(), 0.5f);
       full = s.generate(in.z(), in.classes(), in.cameras(), 1f);

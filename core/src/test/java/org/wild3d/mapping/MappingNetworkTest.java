@@ -18,6 +18,7 @@ import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.wild3d.config.Mapping;
+import org.wild3d.config.MappingSpec;
 import org.wild3d.nn.Params;
 
 class MappingNetworkTest {
@@ -25,8 +26,8 @@ class MappingNetworkTest {
   private static final int WD = 6;
   private static final int NUM_WS = 5;
 
-  private static MappingNetwork.Spec spec(int classes, float beta) {
-    return new MappingNetwork.Spec(Z, WD, 4, 2, 0.01f, beta, classes, NUM_WS);
+  private static MappingSpec spec(int classes, float beta) {
+    return new MappingSpec(Z, WD, 4, 2, 0.01f, beta, classes);
   }
 
   /** Graph with placeholders z [N,Z], class [N], psi []. */
@@ -41,8 +42,8 @@ class MappingNetworkTest {
     final MappingNetwork.Mapped out;
     final Session s;
 
-    Fixture(MappingNetwork.Spec spec) {
-      net = new MappingNetwork(tf, params, spec);
+    Fixture(MappingSpec spec) {
+      net = new MappingNetwork(tf, params, spec, NUM_WS);
       out = net.apply(z, spec.conditional() ? c : null, psi);
       s = new Session(g);
     }
@@ -56,9 +57,10 @@ class MappingNetworkTest {
 
   @Test
   void specFromConfigUsesWDimForAZeroEmbedDim() {
-    MappingNetwork.Spec s = MappingNetwork.Spec.from(Mapping.getDefaultInstance(), 10, 14);
-    assertThat(s).isEqualTo(new MappingNetwork.Spec(512, 512, 512, 2, 0.01f, 0.995f, 10, 14));
-    assertThat(MappingNetwork.Spec.from(Mapping.newBuilder().setEmbedDim(7).build(), 10, 14).embedDim())
+    MappingSpec s = MappingSpec.from(Mapping.getDefaultInstance(), 10);
+    assertThat(s).isEqualTo(new MappingSpec(512, 512, 0, 2, 0.01f, 0.995f, 10));
+    assertThat(s.embedWidth()).isEqualTo(512);
+    assertThat(MappingSpec.from(Mapping.newBuilder().setEmbedDim(7).build(), 10).embedWidth())
         .isEqualTo(7);
   }
 
@@ -173,7 +175,7 @@ class MappingNetworkTest {
         TFloat32 wt = tensor(new float[] {1, 2, 3, 4}, 2, 2)) {
       Ops tf = Ops.create(g);
       MappingNetwork net = new MappingNetwork(tf, new Params(0),
-          new MappingNetwork.Spec(3, 2, 2, 1, 0.01f, 0.25f, 1, 1));
+          new MappingSpec(3, 2, 2, 1, 0.01f, 0.25f, 1), 1);
       var w = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 2)));
       s.runner().addTarget(tf.assign(net.wAvg().variable(), tf.constant(new float[] {10, 10}))).run();
       s.runner().feed(w, wt).addTarget(net.updateWAvg(w)).run();
@@ -189,7 +191,9 @@ class MappingNetworkTest {
       assertThatThrownBy(() -> f.net.map(bad, f.c)).hasMessageContaining("mapping input z [N,Z]");
       assertThatThrownBy(() -> f.net.map(f.z, null)).hasMessageContaining("num_classes");
     }
-    assertThatThrownBy(() -> spec(0, 0.9f)).hasMessageContaining("num_classes");
+    assertThatThrownBy(() -> new MappingSpec(Z, 0, 4, 2, 0.01f, 1.5f, 3))
+        .hasMessageContaining("model.mapping.w_dim: expected a value >= 1, found 0")
+        .hasMessageContaining("model.mapping.w_avg_beta: expected a value in [0, 1], found 1.5");
   }
 
   private static float[] sameZ(int n) {

@@ -12,6 +12,12 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.wild3d.Wild3dException;
+import org.wild3d.metrics.classifier.ClassifierFeatures;
+import org.wild3d.metrics.classifier.TestClassifier;
+import org.wild3d.metrics.images.ArrayImageSource;
+import org.wild3d.metrics.images.ImageBatch;
+import org.wild3d.metrics.images.ImageSource;
+import org.wild3d.metrics.images.SyntheticImages;
 
 /**
  * The registry end to end on the classifier features, with a stand-in "generator" that draws from

@@ -18,7 +18,9 @@ import org.tensorflow.types.TInt64;
 import org.wild3d.camera.Camera;
 import org.wild3d.camera.CameraSampler;
 import org.wild3d.camera.Cameras;
+import org.wild3d.config.CameraPriorSpec;
 import org.wild3d.config.Experiment;
+import org.wild3d.config.ModelSpec;
 import org.wild3d.nn.Noise;
 import org.wild3d.nn.Param;
 import org.wild3d.nn.Params;
@@ -43,7 +45,7 @@ class Generator3DTest {
       int views = cfg.getModel().getMultiview().getViews();
       try (Graph g = new Graph()) {
         Ops tf = Ops.create(g);
-        Generator3D gen = new Generator3D(tf, new Params(cfg.getSeed()), cfg, "G");
+        Generator3D gen = new Generator3D(tf, new Params(cfg.getSeed()), ModelSpec.from(cfg), "G");
         var zIn = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 16)));
         var cIn = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
         var cam = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 4, 4)));
@@ -64,7 +66,7 @@ class Generator3DTest {
         for (Operand<TFloat32> gr : grads) {
           norms.add(tf.reduceSum(tf.math.abs(gr), tf.range(tf.constant(0), tf.rank(gr), tf.constant(1))));
         }
-        Camera[] cams = new CameraSampler(cfg.getCamera(), 3).sample(2 * views);
+        Camera[] cams = new CameraSampler(CameraPriorSpec.from(cfg.getCamera()), 3).sample(2 * views);
         try (Session s = new Session(g);
             TFloat32 zt = z(2, 16);
             TInt32 ct = TInt32.vectorOf(0, 2);

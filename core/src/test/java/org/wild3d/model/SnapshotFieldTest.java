@@ -46,8 +46,8 @@ class SnapshotFieldTest {
     int l = snap.numWs();
     int wd = snap.wDim();
     assertThat(ws).hasSize(3 * l * wd);
-    Snapshot.Generated fromZ = snap.generate(in.z(), in.classes(), in.cameras(), 0.7f);
-    Snapshot.Generated fromW = snap.generateFromW(ws, 3, in.cameras());
+    GeneratedImages fromZ = snap.generate(in.z(), in.classes(), in.cameras(), 0.7f);
+    GeneratedImages fromW = snap.generateFromW(ws, 3, in.cameras());
     assertThat(fromW.images()).containsExactly(inGraph);
     assertThat(fromW.images()).containsExactly(fromZ.images());
     assertThat(fromW.depth()).containsExactly(fromZ.depth());
@@ -70,7 +70,7 @@ class SnapshotFieldTest {
     int per = snap.numWs() * snap.wDim();
     float[] two = Arrays.copyOf(ws, 2 * per);
     Camera[] cams = {in.cameras()[0], in.cameras()[1], in.cameras()[2], in.cameras()[0]};
-    Snapshot.Generated g = snap.generateFromW(two, 2, cams); // V = 2, scene-major
+    GeneratedImages g = snap.generateFromW(two, 2, cams); // V = 2, scene-major
     assertThat(g.size()).isEqualTo(4);
     int img = 16 * 16 * 3;
     for (int k = 0; k < 4; k++) {
@@ -103,7 +103,7 @@ class SnapshotFieldTest {
     for (int n = 0; n < 3; n++) {
       float[] scene = Arrays.copyOfRange(ws, n * per, (n + 1) * per);
       Camera cam = in.cameras()[n];
-      Snapshot.Generated g = snap.generateFromW(scene, 1, new Camera[] {cam});
+      GeneratedImages g = snap.generateFromW(scene, 1, new Camera[] {cam});
       for (int[] px : new int[][] {{8, 8}, {7, 9}, {3, 12}, {0, 0}, {10, 5}}) {
         int i = px[0];
         int j = px[1];

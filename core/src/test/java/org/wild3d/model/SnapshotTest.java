@@ -27,7 +27,7 @@ class SnapshotTest {
       assertThat(s.checkpoint().manifest().step()).isEqualTo(8);
       assertThat(s.checkpoint().dir()).isEqualTo(run.resolve("checkpoints/step-000000008"));
       assertThat(s.imageResolution()).isEqualTo(16);
-      Snapshot.Generated g = s.generate(in.z(), in.classes(), in.cameras(), 0.5f);
+      GeneratedImages g = s.generate(in.z(), in.classes(), in.cameras(), 0.5f);
       assertThat(g.size()).isEqualTo(3);
       assertThat(g.resolution()).isEqualTo(16);
       assertThat(g.images()).hasSize(3 * 16 * 16 * 3).containsExactly(expected);

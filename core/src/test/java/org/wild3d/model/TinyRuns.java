@@ -5,26 +5,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Graph;
-import org.tensorflow.Operand;
-import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt32;
 import org.wild3d.Version;
 import org.wild3d.camera.Camera;
-import org.wild3d.camera.Cameras;
 import org.wild3d.checkpoint.CheckpointManager;
 import org.wild3d.checkpoint.Manifest;
+import org.wild3d.config.CameraPriorSpec;
 import org.wild3d.config.ConfigLoader;
 import org.wild3d.config.Configs;
 import org.wild3d.config.Experiment;
 import org.wild3d.config.LoadedConfig;
-import org.wild3d.nn.Noise;
+import org.wild3d.config.ModelSpec;
 import org.wild3d.nn.Params;
 
 /**
@@ -72,7 +66,7 @@ public final class TinyRuns {
       for (int i = 0; i < n; i++) {
         c[i] = i % Math.max(1, cfg.getModel().getNumClasses());
       }
-      return new Inputs(z, c, org.wild3d.camera.CameraSampler.orbit(cfg.getCamera(), n, 1.2));
+      return new Inputs(z, c, org.wild3d.camera.CameraSampler.orbit(CameraPriorSpec.from(cfg.getCamera()), n, 1.2));
     }
   }
 
@@ -93,35 +87,19 @@ public final class TinyRuns {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       Params gp = new Params(cfg.getSeed());
-      new Generator3D(tf, gp, cfg, "G");
-      Generator3D ema = new Generator3D(tf, new Params(cfg.getSeed() + 1000), cfg, "G_ema");
+      new Generator3D(tf, gp, ModelSpec.from(cfg), "G");
+      Generator3D ema = new Generator3D(tf, new Params(cfg.getSeed() + 1000), ModelSpec.from(cfg), "G_ema");
       new Params(3).normal(tf.withSubScope("D"), "unrelated", Shape.of(5, 5), 1f);
-      int zDim = cfg.getModel().getMapping().getZDim();
-      Placeholder<TFloat32> z = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, zDim)));
-      Placeholder<TInt32> c = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
-      Placeholder<TFloat32> c2w = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 4, 4)));
-      Placeholder<TFloat32> k = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 3, 3)));
-      Placeholder<TFloat32> p = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
-      var mapped = ema.map(z, c, p);
-      Op updateWAvg = mapped.updateWAvg();
-      Operand<TFloat32> image =
-          ema.synthesize(mapped.ws(), c2w, k, 1, Noise.constant(), null).image();
-      int n = inputs.classes().length;
+      SampleGraph sample = SampleGraph.build(tf, ema);
+      Op updateWAvg = sample.mapped().updateWAvg();
       try (Session s = new Session(g);
-          TFloat32 zt = TFloat32.tensorOf(Shape.of(n, zDim), DataBuffers.of(inputs.z(), true, false));
-          TInt32 ct = TInt32.vectorOf(inputs.classes());
-          TFloat32 pt = TFloat32.scalarOf(psi);
-          Cameras.Batch cams = Cameras.toTensors(inputs.cameras())) {
+          SampleGraph.Feed in =
+              sample.feed(inputs.z(), inputs.classes(), inputs.cameras(), psi)) {
         for (int i = 0; i < 3; i++) { // w_avg moves away from its initial zeros
-          s.runner().feed(z, zt).feed(c, ct).addTarget(updateWAvg).run();
+          in.runner(s).addTarget(updateWAvg).run();
         }
-        float[] out;
-        try (Result r = s.runner().feed(z, zt).feed(c, ct).feed(p, pt).feed(c2w, cams.cam2world())
-            .feed(k, cams.intrinsics()).fetch(image).run()) {
-          TFloat32 t = (TFloat32) r.get(0);
-          out = new float[(int) t.size()];
-          t.copyTo(DataBuffers.of(out, false, false));
-        }
+        float[] out = sample.generate(s, inputs.z(), inputs.classes(), inputs.cameras(), psi)
+            .images();
         new CheckpointManager(run.resolve("checkpoints"), 5).save(s, new Manifest(step,
             step * 0.008, cfg.getSeed(), Configs.hash(cfg), Configs.architectureHash(cfg),
             Version.get(), Map.of()), cfg);

@@ -13,6 +13,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.Session;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
+import org.wild3d.config.DecoderSpec;
 import org.wild3d.nn.Param;
 import org.wild3d.nn.Params;
 
@@ -39,7 +40,7 @@ class DecoderTest {
         TFloat32 xt = TfTesting.tensor(x, 2, m, f)) {
       Ops tf = Ops.create(g).withSubScope("G");
       Params params = new Params(4);
-      Decoder dec = new Decoder(tf, params, f, cfg);
+      Decoder dec = new Decoder(tf, params, DecoderSpec.from(cfg, f));
       List<String> names = dec.trainables().stream().map(Param::name).toList();
       assertThat(names)
           .containsExactly(
@@ -92,7 +93,7 @@ class DecoderTest {
     List<float[]> out =
         TfTesting.evaluate(
             tf -> {
-              Decoder dec = new Decoder(tf, new Params(1), 2, cfg);
+              Decoder dec = new Decoder(tf, new Params(1), DecoderSpec.from(cfg, 2));
               var x = tf.constant(new float[][][] {{{1e4f, -1e4f}, {-1e4f, 1e4f}, {0, 0}}});
               return List.of(dec.apply(x).features());
             });

@@ -16,8 +16,10 @@ import org.tensorflow.types.TFloat32;
 import org.wild3d.camera.CameraSampler;
 import org.wild3d.camera.Cameras;
 import org.wild3d.config.CameraPrior;
+import org.wild3d.config.CameraPriorSpec;
+import org.wild3d.config.DecoderSpec;
 import org.wild3d.config.Render;
-import org.wild3d.config.Triplane;
+import org.wild3d.config.RenderSpec;
 import org.wild3d.nn.Param;
 import org.wild3d.nn.Params;
 import org.wild3d.tf.Grads;
@@ -54,11 +56,11 @@ class RendererBenchmarkTest {
     try (Graph g = new Graph();
         Session s = Sessions.create(g, 0);
         Cameras.Batch b =
-            Cameras.toTensors(new CameraSampler(CameraPrior.getDefaultInstance(), 1).sample(n));
+            Cameras.toTensors(new CameraSampler(CameraPriorSpec.from(CameraPrior.getDefaultInstance()), 1).sample(n));
         TFloat32 pt = TfTesting.tensor(planes, n, rp, rp, 3 * f)) {
       Ops tf = Ops.create(g);
-      Decoder dec = new Decoder(tf, new Params(0), f, dcfg);
-      Renderer renderer = new Renderer(cfg, Triplane.getDefaultInstance(), dec);
+      Decoder dec = new Decoder(tf, new Params(0), DecoderSpec.from(dcfg, f));
+      Renderer renderer = new Renderer(RenderSpec.from(cfg), 1f, dec);
       var pl = TfTesting.input(tf, "planes", n, rp, rp, 3 * f);
       var c2w = TfTesting.input(tf, "c2w", n, 4, 4);
       var k = TfTesting.input(tf, "k", n, 3, 3);

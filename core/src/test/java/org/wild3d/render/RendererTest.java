@@ -17,8 +17,10 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 import org.wild3d.camera.Camera;
 import org.wild3d.camera.Cameras;
+import org.wild3d.config.ConfigException;
+import org.wild3d.config.DecoderSpec;
 import org.wild3d.config.Render;
-import org.wild3d.config.Triplane;
+import org.wild3d.config.RenderSpec;
 import org.wild3d.nn.Param;
 import org.wild3d.nn.Params;
 import org.wild3d.tf.Grads;
@@ -28,30 +30,59 @@ class RendererTest {
 
   /** Renders the field from `cams`; returns {rgb, depth, opacity, features}. */
   static List<float[]> render(Render cfg, DensityField field, Camera... cams) {
+    return render(cfg, 0.5f, field, cams);
+  }
+
+  /**
+   * As {@link #render(Render, DensityField, Camera...)} with the principal point at {@code (c,
+   * c)} of the image (normalised), e.g. on a pixel centre.
+   */
+  static List<float[]> render(Render cfg, float c, DensityField field, Camera... cams) {
     try (Graph g = new Graph();
         Session s = new Session(g);
-        Cameras.Batch b = Cameras.toTensors(cams)) {
+        Cameras.Batch b = Cameras.toTensors(cams);
+        TFloat32 kt = principal(b.intrinsics(), c)) {
       Ops tf = Ops.create(g);
       var c2w = TfTesting.input(tf, "c2w", -1, 4, 4);
       var k = TfTesting.input(tf, "k", -1, 3, 3);
       RenderOutput out =
-          new Renderer(cfg, Triplane.getDefaultInstance(), null).render(tf, field, c2w, k, null);
+          new Renderer(RenderSpec.from(cfg), 1f, null).render(tf, field, c2w, k, null);
       int res = cfg.getResolution();
       assertThat(out.rgb().shape().asArray()).containsExactly(-1, res, res, 3);
       assertThat(out.depth().shape().asArray()).containsExactly(-1, res, res, 1);
       assertThat(out.opacity().shape().asArray()).containsExactly(-1, res, res, 1);
       assertThat(out.features().shape().asArray())
           .containsExactly(-1, res, res, field.featureChannels());
-      Map<Operand<?>, Tensor> feeds = Map.of(c2w, b.cam2world(), k, b.intrinsics());
+      Map<Operand<?>, Tensor> feeds = Map.of(c2w, b.cam2world(), k, kt);
       return TfTesting.run(
           s, feeds, List.of(out.rgb(), out.depth(), out.opacity(), out.features()));
     }
   }
 
+  /** {@code k [N,3,3]} with the principal point moved to {@code (c, c)}. */
+  static TFloat32 principal(TFloat32 k, float c) {
+    TFloat32 out = TFloat32.tensorOf(k.shape());
+    k.copyTo(out);
+    for (long i = 0; i < k.shape().size(0); i++) {
+      out.setFloat(c, i, 0, 2);
+      out.setFloat(c, i, 1, 2);
+    }
+    return out;
+  }
+
+  /** Pixel 1 of 4 is centred at 0.375: with {@link #CENTRED} the ray of pixel (1, 1) is the axis. */
+  static final float CENTRED = 0.375f;
+
+  /** Index of the pixel (1, 1) whose ray is the optical axis under {@link #CENTRED}. */
+  static final int AXIS = 5;
+
+  /** The corner pixels of 4×4: with a 60 degree view their rays pass the sphere at 1.0 or more. */
+  static final int[] CORNERS = {0, 3, 12, 15};
+
   static Render.Builder sphereRender() {
-    // res 3 with a 60 degree view: the centre ray hits the sphere through its centre, the corner
-    // rays pass it at a distance of 1.29
-    return Render.newBuilder().setResolution(3).setRayStart(2.0f).setRayEnd(3.4f);
+    // res 4 with a 60 degree view and the principal point on pixel (1, 1): that ray hits the
+    // sphere through its centre, the corner rays pass it at a distance of 1.0 or more
+    return Render.newBuilder().setResolution(4).setRayStart(2.0f).setRayEnd(3.4f);
   }
 
   @Test
@@ -60,40 +91,42 @@ class RendererTest {
     float r = 0.5f;
     Render cfg = sphereRender().setSamplesStratified(1024).setSamplesImportance(0).build();
     List<float[]> out =
-        render(cfg, new SphereField(r, sigma, new float[] {0.2f, 0.6f, 0.9f}), FRONT);
+        render(cfg, CENTRED, new SphereField(r, sigma, new float[] {0.2f, 0.6f, 0.9f}), FRONT);
     float[] opacity = out.get(2);
     double expected = 1 - Math.exp(-2 * sigma * r);
-    assertThat((double) opacity[4]).isCloseTo(expected, within(1e-3));
-    for (int corner : new int[] {0, 2, 6, 8}) {
+    assertThat((double) opacity[AXIS]).isCloseTo(expected, within(1e-3));
+    for (int corner : CORNERS) {
       assertThat(opacity[corner]).isLessThan(1e-3f);
       assertThat(out.get(1)[corner]).isEqualTo(3.4f); // transparent: depth = ray_end
       assertThat(out.get(0)[corner * 3]).isCloseTo(-1f, within(1e-3f)); // black background
     }
     // rgb = (2c - 1)·a + (1 - a)·(-1) for a constant colour c
-    double a = opacity[4];
-    assertThat((double) out.get(0)[4 * 3 + 1]).isCloseTo((2 * 0.6 - 1) * a - (1 - a), within(1e-4));
-    assertThat((double) out.get(3)[4 * 3 + 2]).isCloseTo(0.9 * a, within(1e-4));
+    double a = opacity[AXIS];
+    assertThat((double) out.get(0)[AXIS * 3 + 1])
+        .isCloseTo((2 * 0.6 - 1) * a - (1 - a), within(1e-4));
+    assertThat((double) out.get(3)[AXIS * 3 + 2]).isCloseTo(0.9 * a, within(1e-4));
     // the expected depth of a homogeneous chord, from the closed form of ∫ t σ e^{-σ(t-t0)} dt
     double t0 = 2.2;
     double len = 2 * r;
     double e = Math.exp(-sigma * len);
     double num = (t0 + 1 / sigma) - e * (t0 + len + 1 / sigma);
-    assertThat((double) out.get(1)[4]).isCloseTo(num / (1 - e), within(1e-3));
+    assertThat((double) out.get(1)[AXIS]).isCloseTo(num / (1 - e), within(1e-3));
   }
 
   @Test
   void denseSphereDepthIsItsFrontSurfaceWithImportanceSampling() {
     Render cfg = sphereRender().setSamplesStratified(64).setSamplesImportance(64).build();
-    List<float[]> out = render(cfg, new SphereField(0.5f, 1e5f, new float[] {1, 0, 0}), FRONT);
-    assertThat(out.get(2)[4]).isCloseTo(1f, within(1e-3f));
-    assertThat(out.get(1)[4]).isCloseTo(2.7f - 0.5f, within(1e-3f));
-    assertThat(out.get(0)[4 * 3]).isCloseTo(1f, within(1e-3f)); // red
+    List<float[]> out =
+        render(cfg, CENTRED, new SphereField(0.5f, 1e5f, new float[] {1, 0, 0}), FRONT);
+    assertThat(out.get(2)[AXIS]).isCloseTo(1f, within(1e-3f));
+    assertThat(out.get(1)[AXIS]).isCloseTo(2.7f - 0.5f, within(1e-3f));
+    assertThat(out.get(0)[AXIS * 3]).isCloseTo(1f, within(1e-3f)); // red
     assertThat(out.get(2)[0]).isLessThan(1e-3f);
     // without importance samples the depth is only as good as the coarse spacing
     Render coarse = sphereRender().setSamplesStratified(64).setSamplesImportance(0).build();
-    float coarseDepth =
-        render(coarse, new SphereField(0.5f, 1e5f, new float[] {1, 0, 0}), FRONT).get(1)[4];
-    assertThat(Math.abs(coarseDepth - 2.2f)).isGreaterThan(Math.abs(out.get(1)[4] - 2.2f));
+    float coarseDepth = render(coarse, CENTRED, new SphereField(0.5f, 1e5f, new float[] {1, 0, 0}),
+        FRONT).get(1)[AXIS];
+    assertThat(Math.abs(coarseDepth - 2.2f)).isGreaterThan(Math.abs(out.get(1)[AXIS] - 2.2f));
   }
 
   @Test
@@ -106,18 +139,17 @@ class RendererTest {
             .addBackgroundRgb(0f)
             .addBackgroundRgb(-0.5f)
             .build();
-    float[] rgb = render(cfg, new SphereField(0.5f, 1e5f, new float[] {0, 0, 1}), FRONT).get(0);
+    float[] rgb =
+        render(cfg, CENTRED, new SphereField(0.5f, 1e5f, new float[] {0, 0, 1}), FRONT).get(0);
     assertThat(new float[] {rgb[0], rgb[1], rgb[2]})
         .containsExactly(new float[] {1f, 0f, -0.5f}, within(1e-4f));
-    assertThat(new float[] {rgb[12], rgb[13], rgb[14]})
+    int a = AXIS * 3;
+    assertThat(new float[] {rgb[a], rgb[a + 1], rgb[a + 2]})
         .containsExactly(new float[] {-1f, -1f, 1f}, within(1e-3f));
-    assertThatThrownBy(
-            () ->
-                new Renderer(
-                    Render.newBuilder().addBackgroundRgb(0f).build(),
-                    Triplane.getDefaultInstance(),
-                    null))
-        .hasMessageContaining("render.background_rgb");
+    assertThatThrownBy(() -> RenderSpec.from(Render.newBuilder().addBackgroundRgb(0f).build()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("render.background_rgb: expected 0 values (black) or 3 values, "
+            + "found 1 values");
   }
 
   /** A small model: random planes fed as a placeholder, a real decoder. */
@@ -176,8 +208,8 @@ class RendererTest {
         TFloat32 pt = TfTesting.tensor(planes, 2, RP, RP, 3 * F);
         TFloat32 rt = TfTesting.tensor(repeated, 4, RP, RP, 3 * F)) {
       Ops tf = Ops.create(g);
-      Decoder dec = new Decoder(tf, new Params(3), F, decoderConfig());
-      Renderer renderer = new Renderer(smallRender(8), Triplane.getDefaultInstance(), dec);
+      Decoder dec = new Decoder(tf, new Params(3), DecoderSpec.from(decoderConfig(), F));
+      Renderer renderer = new Renderer(RenderSpec.from(smallRender(8)), 1f, dec);
       var pl = TfTesting.input(tf, "planes", -1, RP, RP, 3 * F);
       var rep = TfTesting.input(tf, "repeated", -1, RP, RP, 3 * F);
       RenderOutput a =
@@ -207,9 +239,9 @@ class RendererTest {
         Cameras.Batch b = Cameras.toTensors(cams)) {
       Ops tf = Ops.create(g);
       Params params = new Params(9);
-      Decoder dec = new Decoder(tf.withSubScope("G"), params, F, decoderConfig());
+      Decoder dec = new Decoder(tf.withSubScope("G"), params, DecoderSpec.from(decoderConfig(), F));
       assertThat(dec.trainables()).hasSize(6);
-      Renderer renderer = new Renderer(smallRender(0), Triplane.getDefaultInstance(), dec);
+      Renderer renderer = new Renderer(RenderSpec.from(smallRender(0)), 1f, dec);
       var pl = TfTesting.input(tf, "planes", 2, RP, RP, 3 * F);
       Operand<TFloat32> c2w = tf.constant(b.cam2world());
       RenderOutput out = renderer.render(tf, pl, c2w, tf.constant(b.intrinsics()), 1, null);
@@ -229,7 +261,7 @@ class RendererTest {
       // the seeded variant builds too (jitter, importance, noise) and is differentiable
       Render seeded = smallRender(4).toBuilder().setDensityNoise(0.5f).build();
       RenderOutput noisy =
-          new Renderer(seeded, Triplane.getDefaultInstance(), dec)
+          new Renderer(RenderSpec.from(seeded), 1f, dec)
               .render(
                   tf,
                   pl,
@@ -293,9 +325,9 @@ class RendererTest {
         Session s = new Session(g);
         TFloat32 pt = TfTesting.tensor(planes, 1, RP, RP, 3 * F)) {
       Ops tf = Ops.create(g);
-      Decoder dec = new Decoder(tf, new Params(1), F, decoderConfig());
+      Decoder dec = new Decoder(tf, new Params(1), DecoderSpec.from(decoderConfig(), F));
       Render noisy = smallRender(0).toBuilder().setDensityNoise(1f).build();
-      Renderer renderer = new Renderer(noisy, Triplane.getDefaultInstance(), dec);
+      Renderer renderer = new Renderer(RenderSpec.from(noisy), 1f, dec);
       var pl = TfTesting.input(tf, "planes", 1, RP, RP, 3 * F);
       var points = tf.constant(new float[1][500][3]);
       TriplaneField field = renderer.field(pl, 1);
@@ -327,8 +359,8 @@ class RendererTest {
         Session s = new Session(g);
         TFloat32 pt = TfTesting.tensor(planes, 1, RP, RP, 3 * F)) {
       Ops tf = Ops.create(g);
-      Decoder dec = new Decoder(tf, new Params(1), F, decoderConfig());
-      Renderer renderer = new Renderer(smallRender(0), Triplane.getDefaultInstance(), dec);
+      Decoder dec = new Decoder(tf, new Params(1), DecoderSpec.from(decoderConfig(), F));
+      Renderer renderer = new Renderer(RenderSpec.from(smallRender(0)), 1f, dec);
       var pl = TfTesting.input(tf, "planes", 1, RP, RP, 3 * F);
       var points = tf.constant(new float[][][] {{{0.1f, -0.2f, 0.3f}, {0.4f, 0.0f, -0.1f}}});
       var sigma = renderer.density(tf, pl, points);

@@ -19,6 +19,8 @@ import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
+import org.wild3d.config.MappingSpec;
+import org.wild3d.config.SynthesisSpec;
 import org.wild3d.mapping.MappingNetwork;
 import org.wild3d.nn.Noise;
 import org.wild3d.nn.Param;
@@ -48,9 +50,10 @@ class GeneratorBackboneBenchTest {
       Ops tf = Ops.create(g).withSubScope("G");
       Params params = new Params(0);
       SynthesisNetwork syn =
-          new SynthesisNetwork(tf, params, new SynthesisNetwork.Spec(128, 32, 48, 4096, 128, extra, true, 256f));
+          new SynthesisNetwork(tf, params, new SynthesisSpec(128, 32, 48, 4096, 128, extra, true, 256f));
       MappingNetwork map =
-          new MappingNetwork(tf, params, new MappingNetwork.Spec(128, 128, 128, 2, 0.01f, 0.995f, 6, syn.numWs()));
+          new MappingNetwork(tf, params, new MappingSpec(128, 128, 128, 2, 0.01f, 0.995f, 6),
+              syn.numWs());
       var z = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 128)));
       var c = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
       var seed = tf.placeholder(TInt64.class, Placeholder.shape(Shape.of(2)));

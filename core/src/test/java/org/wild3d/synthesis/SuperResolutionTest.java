@@ -20,6 +20,8 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
+import org.wild3d.config.ConfigException;
+import org.wild3d.config.SuperResolutionSpec;
 import org.wild3d.nn.Param;
 import org.wild3d.nn.Params;
 import org.wild3d.tf.Grads;
@@ -32,15 +34,18 @@ class SuperResolutionTest {
   @Test
   void specFromConfigChecksTheResolution() {
     var cfg = org.wild3d.config.SuperResolution.newBuilder().setOutputResolution(256).build();
-    assertThat(SuperResolution.Spec.from(cfg, 64, 32, 512, 256f))
-        .isEqualTo(new SuperResolution.Spec(64, 32, 256, 128, 512, 256f));
-    assertThatThrownBy(() -> new SuperResolution.Spec(64, 32, 96, 128, 512, 0f))
+    assertThat(SuperResolutionSpec.from(cfg, 64, 32, 512, 256f))
+        .isEqualTo(new SuperResolutionSpec(64, 32, 256, 128, 512, 256f));
+    assertThatThrownBy(() -> new SuperResolutionSpec(64, 32, 96, 128, 512, 0f))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("model.superres.output_resolution: expected 0 (off) or "
+            + "render.resolution = 64 times 2, 4, 8, ..., found 96");
+    assertThatThrownBy(() -> new SuperResolutionSpec(64, 32, 64, 128, 512, 0f))
         .hasMessageContaining("model.superres.output_resolution");
-    assertThatThrownBy(() -> new SuperResolution.Spec(64, 32, 64, 128, 512, 0f))
-        .hasMessageContaining("model.superres.output_resolution");
-    assertThatThrownBy(() ->
-            SuperResolution.Spec.from(org.wild3d.config.SuperResolution.getDefaultInstance(), 64, 32, 512, 0f))
-        .hasMessageContaining("off");
+    assertThat(SuperResolutionSpec.from(
+            org.wild3d.config.SuperResolution.getDefaultInstance(), 64, 32, 512, 0f))
+        .as("output_resolution 0 is off")
+        .isNull();
   }
 
   /** Output shape, scopes, and gradients to every variable and every input. */
@@ -55,7 +60,7 @@ class SuperResolutionTest {
       Ops tf = Ops.create(g).withSubScope("G");
       Params params = new Params(5);
       SuperResolution sr =
-          new SuperResolution(tf, params, new SuperResolution.Spec(R_IN, C, rOut, 8, WD, 256f));
+          new SuperResolution(tf, params, new SuperResolutionSpec(R_IN, C, rOut, 8, WD, 256f));
       var rgb = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, R_IN, R_IN, 3)));
       var feat = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, R_IN, R_IN, C)));
       var ws = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 4, WD)));
@@ -126,7 +131,7 @@ class SuperResolutionTest {
       Ops tf = Ops.create(g);
       Params params = new Params(5);
       SuperResolution sr =
-          new SuperResolution(tf, params, new SuperResolution.Spec(R_IN, C, rOut, 8, WD, 0f));
+          new SuperResolution(tf, params, new SuperResolutionSpec(R_IN, C, rOut, 8, WD, 0f));
       var rgb = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, R_IN, R_IN, 3)));
       var feat = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, R_IN, R_IN, C)));
       var w = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, WD)));

@@ -21,7 +21,10 @@ import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
+import org.wild3d.config.ConfigException;
+import org.wild3d.config.MappingSpec;
 import org.wild3d.config.Synthesis;
+import org.wild3d.config.SynthesisSpec;
 import org.wild3d.mapping.MappingNetwork;
 import org.wild3d.nn.Noise;
 import org.wild3d.nn.Param;
@@ -32,14 +35,18 @@ class SynthesisNetworkTest {
 
   @Test
   void specFromConfig() {
-    SynthesisNetwork.Spec s =
-        SynthesisNetwork.Spec.from(Synthesis.newBuilder().setExtraBlocks(3).build(), 256, 96, 512);
-    assertThat(s).isEqualTo(new SynthesisNetwork.Spec(512, 256, 96, 32768, 512, 3, true, 256f));
+    SynthesisSpec s =
+        SynthesisSpec.from(Synthesis.newBuilder().setExtraBlocks(3).build(), 256, 96, 512);
+    assertThat(s).isEqualTo(new SynthesisSpec(512, 256, 96, 32768, 512, 3, true, 256f));
+    assertThat(s.numWs()).isEqualTo(2 * 8 - 2 + 2 * 3);
     assertThat(s.channels(4)).isEqualTo(512);
     assertThat(s.channels(128)).isEqualTo(256);
     assertThat(s.channels(256)).isEqualTo(128);
-    assertThatThrownBy(() -> new SynthesisNetwork.Spec(8, 48, 3, 1024, 8, 0, true, 0f))
-        .hasMessageContaining("model.triplane.resolution");
+    assertThatThrownBy(() -> new SynthesisSpec(8, 64, 3, 32, 8, -1, true, 0f))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("model.synthesis.extra_blocks: expected a value >= 0, found -1")
+        .hasMessageContaining("model.synthesis.channel_base: expected at least "
+            + "model.triplane.resolution = 64");
   }
 
   @ParameterizedTest(name = "extra_blocks={0}")
@@ -47,7 +54,7 @@ class SynthesisNetworkTest {
   void outputShapeNumWsAndScopesAtR32F16(int extra) {
     int r = 32;
     int f = 16;
-    SynthesisNetwork.Spec spec = new SynthesisNetwork.Spec(8, r, 3 * f, 256, 16, extra, true, 256f);
+    SynthesisSpec spec = new SynthesisSpec(8, r, 3 * f, 256, 16, extra, true, 256f);
     try (Graph g = new Graph();
         Session s = new Session(g)) {
       Ops tf = Ops.create(g).withSubScope("G");
@@ -93,7 +100,7 @@ class SynthesisNetworkTest {
     try (Graph g = new Graph()) {
       Params params = new Params(0);
       SynthesisNetwork net = new SynthesisNetwork(Ops.create(g), params,
-          new SynthesisNetwork.Spec(4, 8, 6, 32, 8, 1, true, 0f));
+          new SynthesisSpec(4, 8, 6, 32, 8, 1, true, 0f));
       // A modulated conv: affine Wd·in + in, weight k·k·in·out, bias out, noise strength 1.
       long b4 = 4 * 4 * 8 // const
           + (4 * 8 + 8) + 9 * 8 * 8 + 8 + 1 // conv1 8->8
@@ -112,7 +119,7 @@ class SynthesisNetworkTest {
   void noUseNoiseMeansNoNoiseVariables() {
     try (Graph g = new Graph()) {
       Params params = new Params(0);
-      new SynthesisNetwork(Ops.create(g), params, new SynthesisNetwork.Spec(4, 8, 6, 32, 8, 1, false, 0f));
+      new SynthesisNetwork(Ops.create(g), params, new SynthesisSpec(4, 8, 6, 32, 8, 1, false, 0f));
       assertThat(params.byName().keySet()).noneMatch(n -> n.contains("noise"));
       assertThat(params.trainableCount()).isEqualTo(1787 - 5);
     }
@@ -130,9 +137,9 @@ class SynthesisNetworkTest {
       Ops tf = Ops.create(g).withSubScope("G");
       Params params = new Params(2);
       SynthesisNetwork syn =
-          new SynthesisNetwork(tf, params, new SynthesisNetwork.Spec(8, r, 6, 128, 8, 1, true, 256f));
+          new SynthesisNetwork(tf, params, new SynthesisSpec(8, r, 6, 128, 8, 1, true, 256f));
       MappingNetwork map = new MappingNetwork(tf, params,
-          new MappingNetwork.Spec(8, 8, 8, 2, 0.01f, 0.995f, 3, syn.numWs()));
+          new MappingSpec(8, 8, 8, 2, 0.01f, 0.995f, 3), syn.numWs());
       var z = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 8)));
       var c = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
       var seed = tf.placeholder(TInt64.class, Placeholder.shape(Shape.of(2)));
@@ -173,7 +180,7 @@ class SynthesisNetworkTest {
         Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       SynthesisNetwork net = new SynthesisNetwork(tf, new Params(0),
-          new SynthesisNetwork.Spec(4, 8, 6, 32, 8, 2, false, 0f));
+          new SynthesisSpec(4, 8, 6, 32, 8, 2, false, 0f));
       int k = net.numWs();
       assertThat(k).isEqualTo(1 + 2 + 2 * 2 + 1);
       try (TFloat32 wt = tensor(gaussian(3, 2 * k * 4, 1), 2, k, 4)) {
@@ -202,7 +209,7 @@ class SynthesisNetworkTest {
         TInt64 seedT = TInt64.vectorOf(1, 1)) {
       Ops tf = Ops.create(g);
       Params params = new Params(0);
-      SynthesisNetwork net = new SynthesisNetwork(tf, params, new SynthesisNetwork.Spec(4, 8, 6, 32, 8, 0, true, 0f));
+      SynthesisNetwork net = new SynthesisNetwork(tf, params, new SynthesisSpec(4, 8, 6, 32, 8, 0, true, 0f));
       var ws = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 4, 4)));
       var seed = tf.placeholder(TInt64.class, Placeholder.shape(Shape.of(2)));
       Operand<TFloat32> a = net.apply(ws, Noise.random(seed));

@@ -4,9 +4,11 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.wild3d.cli.RunOptions;
 import org.wild3d.export.ExportMetadata;
 import org.wild3d.export.GeneratorExporter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -31,13 +33,7 @@ import picocli.CommandLine.Spec;
 final class ExportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--run", paramLabel = "RUN", required = true,
-      description = "Run directory written by wild3d-train.")
-  Path run;
-
-  @Option(names = "--checkpoint", paramLabel = "DIR",
-      description = "Checkpoint directory of the run (default: the newest complete one).")
-  Path checkpoint;
+  @Mixin RunOptions run;
 
   @Option(names = "--out", paramLabel = "DIR", required = true,
       description = "Directory to create (written next to it under a temporary name, then"
@@ -52,18 +48,15 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = "--force", description = "Replace a non-empty --out.")
   boolean force;
 
-  @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-      description = "TF intra-op threads; 0 = all cores.")
-  int threads;
-
   @Override
   public Integer call() {
     if (truncation != null && !Float.isFinite(truncation)) {
       throw new ParameterException(spec.commandLine(),
           "--truncation: expected a finite number, found " + truncation);
     }
-    GeneratorExporter.Exported e = GeneratorExporter.export(run, checkpoint, out,
-        new GeneratorExporter.Options(truncation, force, threads), spec.commandLine().getErr());
+    GeneratorExporter.Exported e = GeneratorExporter.export(run.run(), run.checkpoint(), out,
+        new GeneratorExporter.Options(truncation, force, run.threads()),
+        spec.commandLine().getErr());
     print(spec.commandLine().getOut(), e);
     return 0;
   }

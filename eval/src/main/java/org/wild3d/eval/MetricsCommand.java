@@ -11,25 +11,27 @@ import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import org.wild3d.DataException;
 import org.wild3d.Version;
+import org.wild3d.cli.ThreadsOption;
 import org.wild3d.config.ConfigLoader;
 import org.wild3d.config.Configs;
 import org.wild3d.config.Data;
 import org.wild3d.config.Experiment;
 import org.wild3d.data.Dataset;
 import org.wild3d.data.Datasets;
-import org.wild3d.metrics.ClassifierCache;
-import org.wild3d.metrics.DatasetFingerprint;
-import org.wild3d.metrics.DatasetImageSource;
-import org.wild3d.metrics.ImageSource;
-import org.wild3d.metrics.InceptionV3Graph;
 import org.wild3d.metrics.MetricJobs;
 import org.wild3d.metrics.MetricRegistry;
 import org.wild3d.metrics.MetricResult;
 import org.wild3d.metrics.MetricSpec;
 import org.wild3d.metrics.RealStatsCache;
+import org.wild3d.metrics.classifier.ClassifierCache;
+import org.wild3d.metrics.features.InceptionV3Graph;
+import org.wild3d.metrics.images.DatasetFingerprint;
+import org.wild3d.metrics.images.DatasetImageSource;
+import org.wild3d.metrics.images.ImageSource;
 import org.wild3d.model.Snapshot;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -123,9 +125,7 @@ final class MetricsCommand implements Callable<Integer> {
       description = "Append results here (default: RUN/" + METRICS_FILE + "; none for datasets).")
   Path out;
 
-  @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-      description = "TF intra-op threads; 0 = all cores.")
-  int threads;
+  @Mixin ThreadsOption threads;
 
   @Override
   public Integer call() throws Exception {
@@ -175,7 +175,7 @@ final class MetricsCommand implements Callable<Integer> {
     int steps = classifierSteps > 0 ? classifierSteps : cfg != null
         ? cfg.getEval().getClassifierSteps() : ClassifierCache.DEFAULT_STEPS;
     MetricJobs.Settings settings = new MetricJobs.Settings(cache, inceptionPath, batchSize, seed,
-        steps, threads);
+        steps, threads.threads());
     List<MetricResult> results;
     List<String> classNames;
     Path jsonl = out;
@@ -211,7 +211,7 @@ final class MetricsCommand implements Callable<Integer> {
         results = MetricJobs.compute(specs, a, fp, real, fake, stats, prov, settings, log);
       }
     } else {
-      try (Snapshot snap = Snapshot.open(target.run, checkpoint, threads, log);
+      try (Snapshot snap = Snapshot.open(target.run, checkpoint, threads.threads(), log);
           Dataset ds = Datasets.open(data, cfg.getCamera(), data.getResolution(), log)) {
         var ckpt = snap.checkpoint();
         classNames = ds.classNames();

@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.wild3d.camera.Camera;
 import org.wild3d.config.CameraPrior;
+import org.wild3d.model.GeneratedImages;
 import org.wild3d.model.Snapshot;
 import org.wild3d.viz.Gif;
 import org.wild3d.viz.Grid;
@@ -119,7 +120,7 @@ final class RenderCommand implements Callable<Integer> {
           long t0 = System.nanoTime();
           float[] ws = snap.map(SceneOptions.latent(seeds[s], snap.zDim()),
               new int[] {classes[row]}, scenes.truncation);
-          Snapshot.Generated g = render(snap, ws, gridCams);
+          GeneratedImages g = render(snap, ws, gridCams);
           for (int v = 0; v < views; v++) {
             int t = row * cols + s * views + v;
             rgbTiles[t] = slice(g.images(), v, res * res * 3);
@@ -129,7 +130,7 @@ final class RenderCommand implements Callable<Integer> {
           String stem = SceneOptions.stem(seeds[s], classes[row]);
           String gif = "";
           if (orbitCams.length > 0) {
-            Snapshot.Generated o = render(snap, ws, orbitCams);
+            GeneratedImages o = render(snap, ws, orbitCams);
             List<BufferedImage> list = new ArrayList<>();
             for (int f = 0; f < orbitCams.length; f++) {
               list.add(enlarge(Grid.assemble(new float[][] {slice(o.images(), f, res * res * 3)},
@@ -185,7 +186,7 @@ final class RenderCommand implements Callable<Integer> {
    * One scene from many cameras, {@link #CAMERAS_PER_CALL} per call (the last call padded with
    * its last camera, so every call has the same shape and the graph is built once).
    */
-  static Snapshot.Generated render(Snapshot snap, float[] ws, Camera[] cams) {
+  static GeneratedImages render(Snapshot snap, float[] ws, Camera[] cams) {
     int n = cams.length;
     int res = snap.imageResolution();
     int rr = snap.renderResolution();
@@ -198,12 +199,12 @@ final class RenderCommand implements Callable<Integer> {
       for (int i = 0; i < CAMERAS_PER_CALL; i++) {
         chunk[i] = cams[start + Math.min(i, m - 1)];
       }
-      Snapshot.Generated g = snap.generateFromW(ws, 1, chunk);
+      GeneratedImages g = snap.generateFromW(ws, 1, chunk);
       System.arraycopy(g.images(), 0, img, start * res * res * 3, m * res * res * 3);
       System.arraycopy(g.depth(), 0, depth, start * rr * rr, m * rr * rr);
       System.arraycopy(g.opacity(), 0, opacity, start * rr * rr, m * rr * rr);
     }
-    return new Snapshot.Generated(img, depth, opacity, n, res, rr);
+    return new GeneratedImages(img, depth, opacity, n, res, rr);
   }
 
   private static float[] slice(float[] all, int i, int size) {

@@ -6,10 +6,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
+import org.wild3d.cli.RunOptions;
+import org.wild3d.model.Latents;
 import org.wild3d.model.Snapshot;
-import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine;
 
 /**
  * Options shared by the commands that look at chosen scenes of a run ({@code render}, {@code
@@ -22,13 +25,7 @@ final class SceneOptions {
   /** Most seeds one command accepts (guards against "0-9999999" typos). */
   static final int MAX_SEEDS = 10_000;
 
-  @Option(names = "--run", paramLabel = "RUN", required = true,
-      description = "Run directory written by wild3d-train, e.g. runs/00000-shapes-tiny.")
-  Path run;
-
-  @Option(names = "--checkpoint", paramLabel = "DIR",
-      description = "Checkpoint directory of the run (default: the newest complete one).")
-  Path checkpoint;
+  @Mixin RunOptions run;
 
   @Option(names = "--seeds", paramLabel = "LIST", required = true,
       description = "Latent seeds: numbers and ranges, e.g. 0-7 or 0,3,10-12.")
@@ -45,10 +42,6 @@ final class SceneOptions {
   @Option(names = "--out", paramLabel = "DIR", required = true,
       description = "Output folder (created if missing).")
   Path out;
-
-  @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-      description = "TF intra-op threads; 0 = all cores.")
-  int threads;
 
   /** The checked seeds, in the order given; a usage error (exit 2) when malformed. */
   long[] seeds(CommandLine cl) {
@@ -80,9 +73,8 @@ final class SceneOptions {
       throw new ParameterException(cl, "--truncation: expected a psi in [0, 2], found "
           + truncation);
     }
-    if (threads < 0) {
-      throw new ParameterException(cl, "--threads: expected >= 0, found " + threads);
-    }
+    run.threads();
+    run.run();
   }
 
   /**
@@ -90,7 +82,7 @@ final class SceneOptions {
    * verifies); the {@code checkpoint: DIR (step N, verified)} line and notes go to {@code log}.
    */
   Snapshot open(PrintWriter log) {
-    return Snapshot.open(run, checkpoint, threads, log);
+    return Snapshot.open(run.run(), run.checkpoint(), run.threads(), log);
   }
 
   /**
@@ -133,13 +125,7 @@ final class SceneOptions {
 
   /** The latent of {@code seed}: Z standard normal values (Box–Muller on a SplittableRandom). */
   static float[] latent(long seed, int zDim) {
-    SplittableRandom r = new SplittableRandom(seed);
-    float[] z = new float[zDim];
-    for (int i = 0; i < zDim; i++) {
-      double u = 1 - r.nextDouble();
-      z[i] = (float) (Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * r.nextDouble()));
-    }
-    return z;
+    return Latents.gaussian(new SplittableRandom(seed), zDim);
   }
 
   /** File-name stem of a scene: {@code seed0007-class02}. */

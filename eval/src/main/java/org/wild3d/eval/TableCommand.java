@@ -3,10 +3,8 @@ package org.wild3d.eval;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -17,23 +15,26 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import org.wild3d.AtomicFiles;
 import org.wild3d.DataException;
 import org.wild3d.Wild3dException;
 import org.wild3d.checkpoint.CheckpointManager.Checkpoint;
 import org.wild3d.checkpoint.CheckpointRestore;
-import org.wild3d.metrics.ClassifierCache;
+import org.wild3d.cli.ThreadsOption;
 import org.wild3d.metrics.MetricResult;
 import org.wild3d.metrics.MetricSpec;
+import org.wild3d.metrics.classifier.ClassifierCache;
 import org.wild3d.table.CachedMetrics;
 import org.wild3d.table.TableFormat;
 import org.wild3d.table.TableRow;
 import org.wild3d.table.TableSpec;
 import org.wild3d.table.TableSpecs;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * {@code wild3d-eval table --spec FILE}: fills a paper table ({@link TableSpec}) from its runs'
@@ -83,9 +84,7 @@ final class TableCommand implements Callable<Integer> {
       description = "Cache of classifiers and real statistics (default: data.cache_dir/metrics).")
   Path cacheDir;
 
-  @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-      description = "TF intra-op threads; 0 = all cores.")
-  int threads;
+  @Mixin ThreadsOption threads;
 
   /** A spec row with its run and checkpoint resolved. */
   private record Resolved(TableRow row, Path path, Path run, Checkpoint checkpoint) {}
@@ -245,7 +244,7 @@ final class TableCommand implements Callable<Integer> {
         "--checkpoint", r.checkpoint().dir().toString(),
         "--metrics", String.join(",", names),
         "--seed", Long.toUnsignedString(table.getSeed()),
-        "--threads", Integer.toString(threads)));
+        "--threads", Integer.toString(threads.threads())));
     if (table.getClassifierSteps() > 0) {
       args.addAll(List.of("--classifier-steps", Integer.toString(table.getClassifierSteps())));
     }
@@ -271,19 +270,7 @@ final class TableCommand implements Callable<Integer> {
     if (Files.isRegularFile(file) && Arrays.equals(Files.readAllBytes(file), bytes)) {
       return false;
     }
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-    try {
-      Files.write(tmp, bytes);
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    AtomicFiles.write(file, bytes);
     return true;
   }
 }

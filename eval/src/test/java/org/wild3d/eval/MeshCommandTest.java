@@ -13,10 +13,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.wild3d.config.LoadedConfig;
-import org.wild3d.geometry.ScalarGrid;
+import org.wild3d.meshing.ScalarGrid;
 import org.wild3d.model.Snapshot;
 import org.wild3d.model.TinyRuns;
-import org.wild3d.synth.MeshFiles;
+import org.wild3d.raster.MeshFiles;
 
 class MeshCommandTest extends EvalCliTest {
   @TempDir static Path shared;

@@ -17,16 +17,19 @@ import org.wild3d.DataException;
 import org.wild3d.camera.Camera;
 import org.wild3d.checkpoint.CheckpointManager.Checkpoint;
 import org.wild3d.checkpoint.CheckpointRestore;
+import org.wild3d.cli.RunOptions;
 import org.wild3d.config.Experiment;
 import org.wild3d.config.Invert;
 import org.wild3d.data.Dataset;
 import org.wild3d.data.SyntheticObjects;
 import org.wild3d.data.TrueView;
-import org.wild3d.synth.Mesh;
-import org.wild3d.synth.MeshRenderer;
-import org.wild3d.synth.RenderOptions;
-import org.wild3d.synth.Rendering;
+import org.wild3d.model.GeneratedImages;
+import org.wild3d.raster.Mesh;
+import org.wild3d.raster.MeshRenderer;
+import org.wild3d.raster.RenderOptions;
+import org.wild3d.raster.Rendering;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -59,11 +62,7 @@ final class BenchCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--run", required = true, paramLabel = "RUN", description = "Run directory.")
-  Path run;
-
-  @Option(names = "--checkpoint", paramLabel = "DIR", description = "Checkpoint (default newest).")
-  Path checkpoint;
+  @Mixin RunOptions runOptions;
 
   @Option(names = "--dataset", required = true, paramLabel = "DIR",
       description = "Synthetic dataset with true views (e.g. held-out shapes: wild3d-train"
@@ -90,10 +89,6 @@ final class BenchCommand implements Callable<Integer> {
       description = "Also write bench.md and bench.json (per image and summary) here.")
   Path out;
 
-  @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-      description = "TF intra-op threads (default 0 = all cores).")
-  int threads;
-
   /** One image's figures; stage-indexed arrays hold {after stage 1, after stage 2}. */
   record Row(int index, int trueClass, int classUsed, double viewpointErrorDeg,
       double rotationErrorDeg, double elevationErrorDeg, double[] psnrInput, double[] psnrNovel, double[] iouNovel,
@@ -102,13 +97,15 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter log = spec.commandLine().getOut();
+    Path run = runOptions.run();
+    int threads = runOptions.threads();
     Experiment cfg = Reconstruction.config(spec.commandLine(), run, overrides, latentSpace);
     int res = cfg.getData().getResolution();
     List<Row> rows = new ArrayList<>();
     Checkpoint ckpt;
     try (Dataset ds = Reconstruction.dataset(dataset)) {
       int[] idx = parseIndices(indices, ds.size());
-      ckpt = CheckpointRestore.choose(run, checkpoint, log);
+      ckpt = CheckpointRestore.choose(run, runOptions.checkpoint(), log);
       CheckpointRestore.checkArchitecture(ckpt, cfg); // before a classifier or graph is built
       PerceptualDistance perceptual = Reconstruction.perceptual(cfg, threads, log);
       try (Inverter inv = Inverter.open(cfg, ckpt, perceptual, threads)) {
@@ -216,7 +213,7 @@ final class BenchCommand implements Callable<Integer> {
       double[] tc = SphereCamera.cam2world(t.azimuth() + d, t.elevation(), t.roll(), t.radius());
       truth[v] = MeshRenderer.render(mesh, tc, tv.fovDegrees(), res, res, light);
     }
-    Inverter.Views views = inv.render(gen);
+    GeneratedImages views = inv.render(gen);
     int rr = views.renderResolution();
     double[] sum = new double[3];
     double[] input = new double[3];
@@ -256,7 +253,7 @@ final class BenchCommand implements Callable<Integer> {
     return union == 0 ? 1 : (double) inter / union;
   }
 
-  static double depthError(Inverter.Views views, int v, Rendering truth, int rr, int res) {
+  static double depthError(GeneratedImages views, int v, Rendering truth, int rr, int res) {
     double s = 0;
     int n = 0;
     for (int y = 0; y < res; y++) {

@@ -2,15 +2,15 @@ package org.wild3d.invert;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -18,13 +18,13 @@ import javax.imageio.stream.ImageInputStream;
 import org.wild3d.DataException;
 import org.wild3d.checkpoint.CheckpointRestore;
 import org.wild3d.cli.Cli;
+import org.wild3d.cli.RunOptions;
 import org.wild3d.cli.Verbosity;
 import org.wild3d.cli.VersionProvider;
 import org.wild3d.config.Experiment;
 import org.wild3d.config.Invert;
 import org.wild3d.data.Dataset;
 import org.wild3d.image.Images;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,6 +32,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * {@code wild3d-invert}: single-view 3D reconstruction of a photo with a trained run by pivotal
@@ -49,17 +50,7 @@ import picocli.CommandLine.Spec;
 public final class Main implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--run",
-      paramLabel = "RUN",
-      description = "Run directory written by wild3d-train, e.g. runs/00000-shapes-tiny.")
-  Path run;
-
-  @Option(
-      names = "--checkpoint",
-      paramLabel = "DIR",
-      description = "Checkpoint of the run (RUN/checkpoints/step-N); default: the newest.")
-  Path checkpoint;
+  @Mixin RunOptions runOptions;
 
   @Option(
       names = "--image",
@@ -104,13 +95,6 @@ public final class Main implements Callable<Integer> {
           + "'invert { stage1_steps: 200 }'. Repeatable; later wins.")
   List<String> overrides = new ArrayList<>();
 
-  @Option(
-      names = "--threads",
-      paramLabel = "N",
-      defaultValue = "0",
-      description = "TF intra-op threads (default 0 = all cores).")
-  int threads;
-
   @Mixin Verbosity verbosity;
 
   /** The command line; add subcommands before setting writers. */
@@ -125,7 +109,8 @@ public final class Main implements Callable<Integer> {
   @Override
   public Integer call() {
     CommandLine cl = spec.commandLine();
-    require(run, "--run");
+    Path run = runOptions.run();
+    int threads = runOptions.threads();
     require(out, "--out");
     if ((image == null) == (dataset == null)) {
       throw new ParameterException(cl, "expected exactly one of --image FILE or --dataset DIR"
@@ -168,7 +153,7 @@ public final class Main implements Callable<Integer> {
         report.put("dataset_class", ds.classOf(index));
       }
     }
-    var ckpt = CheckpointRestore.choose(run, checkpoint, log);
+    var ckpt = CheckpointRestore.choose(run, runOptions.checkpoint(), log);
     CheckpointRestore.checkArchitecture(ckpt, cfg); // before a classifier or graph is built
     report.put("checkpoint", ckpt.dir().toAbsolutePath().toString());
     report.put("checkpoint_step", ckpt.manifest().step());

@@ -7,22 +7,22 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.wild3d.AtomicFiles;
 import org.wild3d.camera.Camera;
 import org.wild3d.checkpoint.CheckpointRestore;
 import org.wild3d.config.Configs;
 import org.wild3d.config.Experiment;
-import org.wild3d.geometry.FieldMeshes;
-import org.wild3d.geometry.PlyWriter;
+import org.wild3d.meshing.FieldMeshes;
+import org.wild3d.meshing.PlyWriter;
+import org.wild3d.model.GeneratedImages;
 import org.wild3d.model.Snapshot;
 import org.wild3d.viz.Gif;
 import org.wild3d.viz.Grid;
@@ -70,7 +70,7 @@ final class OutputWriter {
 
       SphereCamera.Angles a = r.pivot().camera();
       double fov = r.pivot().fovDegrees();
-      Inverter.Views input = inv.render(new Camera[] {r.pivot().toCamera()});
+      GeneratedImages input = inv.render(new Camera[] {r.pivot().toCamera()});
       float near = cfg.getRender().getRayStart();
       float far = cfg.getRender().getRayEnd();
       int rr = input.renderResolution();
@@ -78,7 +78,7 @@ final class OutputWriter {
           rr, 1);
 
       Camera[] ring = orbit(a, fov, VIEWS);
-      Inverter.Views views = inv.render(ring);
+      GeneratedImages views = inv.render(ring);
       float[][] tiles = new float[2 * VIEWS][];
       for (int i = 0; i < VIEWS; i++) {
         tiles[i] = slice(views.images(), i, res * res * 3);
@@ -87,7 +87,7 @@ final class OutputWriter {
       }
       Grid.writePng(Grid.assemble(tiles, 2, VIEWS, res, res, 3, 1), tmp.resolve("views.png"));
 
-      Inverter.Views orbit = inv.render(orbit(a, fov, ORBIT_FRAMES));
+      GeneratedImages orbit = inv.render(orbit(a, fov, ORBIT_FRAMES));
       List<BufferedImage> frames = new ArrayList<>();
       for (int i = 0; i < ORBIT_FRAMES; i++) {
         frames.add(Grid.assemble(new float[][] {slice(orbit.images(), i, res * res * 3)}, 1, 1,
@@ -136,11 +136,7 @@ final class OutputWriter {
         deleteRecursively(abs);
       }
       Files.createDirectories(abs.getParent());
-      try {
-        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, abs);
-      }
+      AtomicFiles.moveDirectory(tmp, abs);
     } catch (IOException e) {
       cleanup(tmp);
       throw new UncheckedIOException("writing the reconstruction to " + out, e);

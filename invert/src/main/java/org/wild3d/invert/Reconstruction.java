@@ -15,11 +15,11 @@ import org.wild3d.data.Dataset;
 import org.wild3d.data.Datasets;
 import org.wild3d.image.Resize;
 import org.wild3d.image.RgbImage;
-import org.wild3d.metrics.ClassifierCache;
-import org.wild3d.metrics.ClassifierWeights;
-import org.wild3d.metrics.DatasetFingerprint;
-import picocli.CommandLine;
+import org.wild3d.metrics.classifier.ClassifierCache;
+import org.wild3d.metrics.classifier.ClassifierWeights;
+import org.wild3d.metrics.images.DatasetFingerprint;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine;
 
 /**
  * What the command and the benchmark share: the run's config with the user's invert overrides,

@@ -8,9 +8,10 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.wild3d.config.ConfigLoader;
-import org.wild3d.synth.Rendering;
-import picocli.CommandLine;
+import org.wild3d.model.GeneratedImages;
+import org.wild3d.raster.Rendering;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine;
 
 class BenchCommandTest {
   private static BenchCommand command() {
@@ -39,7 +40,7 @@ class BenchCommandTest {
     float[] sil = {1, 0, 0, 1};
     float[] tDepth = {2.2f, 0, 0, 2.0f};
     assertThat(BenchCommand.iou(opacity, 1, sil, 2, 2)).isCloseTo(2.0 / 3, within(1e-12));
-    Inverter.Views v = new Inverter.Views(new float[2 * 12], depth, opacity, 2, 2, 2);
+    GeneratedImages v = new GeneratedImages(new float[2 * 12], depth, opacity, 2, 2, 2);
     Rendering truth = new Rendering(null, tDepth, sil);
     assertThat(BenchCommand.depthError(v, 1, truth, 2, 2)).isCloseTo((0.2 + 1.0) / 2,
         within(1e-6));

@@ -2,6 +2,8 @@ package org.wild3d.invert;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -15,8 +17,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.wild3d.Version;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import org.wild3d.config.ConfigLoader;
 import org.wild3d.config.Configs;
 import org.wild3d.config.LoadedConfig;
@@ -149,7 +149,7 @@ class MainTest {
     assertThat(mesh.getAsJsonArray("sigma_range")).hasSize(2);
     assertThat(Files.exists(outDir.resolve("mesh.ply"))).isEqualTo(mesh.has("file"));
     if (mesh.has("file")) {
-      assertThat(org.wild3d.synth.MeshFiles.load(outDir.resolve("mesh.ply")).triangles())
+      assertThat(org.wild3d.raster.MeshFiles.load(outDir.resolve("mesh.ply")).triangles())
           .isEqualTo(mesh.get("faces").getAsInt());
     } else {
       assertThat(mesh.getAsJsonArray("sigma_range").get(1).getAsFloat()).isLessThanOrEqualTo(1f);

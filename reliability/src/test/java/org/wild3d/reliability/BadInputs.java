@@ -243,7 +243,7 @@ final class BadInputs {
           Path ds = dir.resolve("ds");
           Fixtures.writeDataset(ds, labels("img/0099.png", 99), Map.of(), false);
           return List.of("dataset", "check", ds.toString());
-        }, 4, "99"));
+        }, 4, "class indices must be dense"));
     c.add(new BadInput("dataset", "grayscale, RGBA and 16-bit PNGs among RGB ones", TRAIN,
         (fx, dir) -> {
           Path ds = dir.resolve("ds");

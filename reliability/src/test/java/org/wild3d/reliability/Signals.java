@@ -22,7 +22,7 @@ final class Signals {
 
   /** When the signal is sent. */
   enum Moment {
-    /** The graph is built, no step has run. */
+    /** The run's configs are written: TF is loading and the graph is being built (> 1 s). */
     BEFORE_FIRST_STEP,
     /** The first checkpoint is complete: the run is between ticks. */
     AFTER_FIRST_CHECKPOINT
@@ -70,7 +70,7 @@ final class Signals {
     try {
       Path checkpoints = dir.resolve("runs");
       Predicate<Path> reached = moment == Moment.BEFORE_FIRST_STEP
-          ? d -> read(out).contains("graph built")
+          ? d -> hasRunConfig(checkpoints)
           : d -> hasCheckpoint(checkpoints);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
       while (!reached.test(dir)) {
@@ -78,6 +78,9 @@ final class Signals {
           throw new AssertionError("training did not reach " + moment + ":\n" + read(out) + read(err));
         }
         Thread.sleep(20);
+      }
+      if (moment == Moment.BEFORE_FIRST_STEP) {
+        Thread.sleep(200); // the handlers are installed first; loading TF and the graph follow
       }
       for (int i = 0; i < signals.size(); i++) {
         if (i > 0) {
@@ -117,6 +120,14 @@ final class Signals {
       case "TERM" -> p.destroy();
       case "KILL" -> p.destroyForcibly();
       default -> new ProcessBuilder("kill", "-" + name, Long.toString(p.pid())).start().waitFor();
+    }
+  }
+
+  private static boolean hasRunConfig(Path runs) {
+    try (var s = Files.walk(runs, 2)) {
+      return s.anyMatch(q -> q.getFileName().toString().equals("config.resolved.pbtxt"));
+    } catch (IOException e) {
+      return false;
     }
   }
 

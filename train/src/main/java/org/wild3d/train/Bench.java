@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
@@ -18,7 +19,11 @@ import org.wild3d.camera.Camera;
 import org.wild3d.camera.CameraSampler;
 import org.wild3d.camera.Cameras;
 import org.wild3d.config.Experiment;
-import org.wild3d.config.Train;
+import org.wild3d.config.GanSpec;
+import org.wild3d.config.RenderSpec;
+import org.wild3d.config.TrainSpec;
+import org.wild3d.model.Latents;
+import org.wild3d.model.SampleGraph;
 import org.wild3d.tf.FlopCounter;
 import org.wild3d.tf.MatMulPeak;
 import org.wild3d.tf.OpProfile;
@@ -78,14 +83,17 @@ public final class Bench {
     }
     try (Graph graph = new Graph()) {
       long t0 = System.nanoTime();
-      GanGraph gg = new GanGraph(graph, cfg);
+      GanSpec spec = GanSpec.from(cfg);
+      GanGraph gg = new GanGraph(graph, spec);
       double build = (System.nanoTime() - t0) / 1e9;
-      int n = cfg.getTrain().getBatchSize();
-      int v = gg.views;
-      int nv = n * v;
-      int res = gg.g.imageResolution();
-      int rr = cfg.getRender().getResolution();
-      long samples = cfg.getRender().getSamplesStratified() + cfg.getRender().getSamplesImportance();
+      int n = spec.scenes();
+      int v = spec.model().multiview().views();
+      int nv = spec.fakeImages();
+      int reals = spec.realBatch().images();
+      int res = spec.model().imageResolution();
+      RenderSpec render = spec.model().render();
+      int rr = render.resolution();
+      long samples = render.samplesStratified() + render.samplesImportance();
       out.printf(
           Locale.ROOT,
           "graph: built in %.2f s, %d ops; G %,d parameters, D %,d parameters%n",
@@ -102,22 +110,26 @@ public final class Bench {
           res,
           rr,
           samples,
-          nv);
+          reals);
       SplittableRandom r = new SplittableRandom(cfg.getSeed());
-      int zDim = cfg.getModel().getMapping().getZDim();
-      int k = cfg.getModel().getNumClasses();
-      Camera[] cams = new CameraSampler(cfg.getCamera(), 1).sample(nv);
+      int zDim = spec.model().zDim();
+      int k = spec.model().numClasses();
+      Camera[] cams = new CameraSampler(spec.camera(), 1).sample(nv);
+      float[] zs = normals(r, n * zDim);
+      float[] sz = normals(r, nv * zDim);
+      int[] cs = classes(r, n, k);
+      int[] sc = classes(r, nv, k);
+      int[] crs = classes(r, reals, k);
       try (Session s = Sessions.create(graph, threads);
-          TFloat32 z = randomNormal(r, n, zDim);
-          TFloat32 sz = randomNormal(r, nv, zDim);
-          TInt32 c = classes(r, n, k);
-          TInt32 sc = classes(r, nv, k);
-          TInt32 cr = classes(r, nv, k);
-          TFloat32 real = randomImages(r, gg.stacked ? n * v : nv, res);
+          TFloat32 z = TFloat32.tensorOf(Shape.of(n, zDim), DataBuffers.of(zs, true, false));
+          TInt32 c = TInt32.vectorOf(cs);
+          // G_ema's sampling inputs: one camera per scene, ψ = 1.
+          SampleGraph.Feed sampleIn = gg.sample.feed(sz, sc, cams, 1f);
+          TInt32 cr = TInt32.vectorOf(crs);
+          TFloat32 real = randomImages(r, reals, res);
           Cameras.Batch cb = Cameras.toTensors(cams);
           TInt64 seed = TInt64.vectorOf(1, 2);
-          TFloat32 beta = TFloat32.scalarOf(0.99f);
-          TFloat32 psi = TFloat32.scalarOf(1f)) {
+          TFloat32 beta = TFloat32.scalarOf(0.99f)) {
         List<Timing> timings = new ArrayList<>();
         Supplier<Session.Runner> fakes =
             () ->
@@ -128,20 +140,13 @@ public final class Bench {
                     .feed(gg.intrinsics, cb.intrinsics())
                     .feed(gg.seed, seed);
         // Fetches nothing: each use adds its own fetch, so the triplane timing prunes rendering.
-        Supplier<Session.Runner> sampleFeeds =
-            () ->
-                s.runner()
-                    .feed(gg.sample.z(), sz)
-                    .feed(gg.sample.classes(), sc)
-                    .feed(gg.sample.cam2world(), cb.cam2world())
-                    .feed(gg.sample.intrinsics(), cb.intrinsics())
-                    .feed(gg.sample.psi(), psi);
-        Supplier<Session.Runner> sample = () -> sampleFeeds.get().fetch(gg.sample.out().image());
-        Timing fwd = time("G forward (EMA, mapping+synthesis+rendering)", sample, List.of(gg.sample.out().image()), warmup, repeats);
+        Supplier<Session.Runner> sampleFeeds = () -> sampleIn.runner(s);
+        Supplier<Session.Runner> sample = () -> sampleFeeds.get().fetch(gg.sample.fromZ().image());
+        Timing fwd = time("G forward (EMA, mapping+synthesis+rendering)", sample, List.of(gg.sample.fromZ().image()), warmup, repeats);
         timings.add(fwd);
         Timing planes = time("G forward to triplanes (mapping+synthesis)",
-            () -> sampleFeeds.get().fetch(gg.sample.out().planes()),
-            List.of(gg.sample.out().planes()), warmup, repeats);
+            () -> sampleFeeds.get().fetch(gg.sample.fromZ().planes()),
+            List.of(gg.sample.fromZ().planes()), warmup, repeats);
         timings.add(planes);
         Timing gMain =
             time("G main step (fwd+bwd+Adam)", () -> fakes.get().addTarget(gg.gMain).fetch(gg.lossGMain), List.of(gg.gMain), warmup, repeats);
@@ -213,9 +218,9 @@ public final class Bench {
                 + " (triplane sampling, decoder, ray marching) %.1f ms of %.1f ms%n",
             planes.seconds() * 1e3, Math.max(0, fwd.seconds() - planes.seconds()) * 1e3,
             fwd.seconds() * 1e3);
-        Train tc = cfg.getTrain();
-        double r1 = dReg != null ? dReg.seconds() / tc.getR1Interval() : 0;
-        double dens = gReg != null ? gReg.seconds() / tc.getDensityRegInterval() : 0;
+        TrainSpec tc = spec.train();
+        double r1 = dReg != null ? dReg.seconds() / tc.r1Interval() : 0;
+        double dens = gReg != null ? gReg.seconds() / tc.densityRegInterval() : 0;
         double stepSecs = main + r1 + dens + ema.seconds();
         out.printf(Locale.ROOT, "training step (amortised lazy regularisers): %.3f s = %.1f"
                 + " sec/kimg (%d fake images/step): main %.0f%%, R1 %.0f%%, density %.0f%%, EMA"
@@ -267,22 +272,21 @@ public final class Bench {
     return n;
   }
 
-  private static TFloat32 randomNormal(SplittableRandom r, int n, int d) {
-    TFloat32 t = TFloat32.tensorOf(Shape.of(n, d));
+  /** {@code n} standard normal draws, in order. */
+  private static float[] normals(SplittableRandom r, int n) {
+    float[] x = new float[n];
     for (int i = 0; i < n; i++) {
-      for (int j = 0; j < d; j++) {
-        t.setFloat((float) TrainLoop.gaussian(r), i, j);
-      }
+      x[i] = (float) Latents.gaussian(r);
     }
-    return t;
+    return x;
   }
 
-  private static TInt32 classes(SplittableRandom r, int n, int k) {
+  private static int[] classes(SplittableRandom r, int n, int k) {
     int[] c = new int[n];
     for (int i = 0; i < n; i++) {
       c[i] = r.nextInt(k);
     }
-    return TInt32.vectorOf(c);
+    return c;
   }
 
   private static TFloat32 randomImages(SplittableRandom r, int n, int res) {

@@ -14,13 +14,13 @@ import org.wild3d.data.FurnitureCatalog;
 import org.wild3d.data.ImageFolderImporter;
 import org.wild3d.data.MeshesGenerator;
 import org.wild3d.data.ShapesGenerator;
-import org.wild3d.synth.Procedural;
-import picocli.CommandLine;
+import org.wild3d.raster.Procedural;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * {@code wild3d-train dataset ...}: prepare, inspect and check datasets. Failures are thrown as

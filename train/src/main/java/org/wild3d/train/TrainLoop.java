@@ -31,7 +31,9 @@ import org.wild3d.config.ConfigException;
 import org.wild3d.config.Configs;
 import org.wild3d.config.Data;
 import org.wild3d.config.Experiment;
-import org.wild3d.config.Train;
+import org.wild3d.config.GanSpec;
+import org.wild3d.config.MultiViewSpec;
+import org.wild3d.config.TrainSpec;
 import org.wild3d.data.Batch;
 import org.wild3d.data.BatchReader;
 import org.wild3d.data.Dataset;
@@ -42,8 +44,9 @@ import org.wild3d.metrics.MetricJobs;
 import org.wild3d.metrics.MetricRegistry;
 import org.wild3d.metrics.MetricResult;
 import org.wild3d.metrics.MetricSpec;
+import org.wild3d.model.GeneratedImages;
 import org.wild3d.model.ImageGenerator;
-import org.wild3d.model.Snapshot;
+import org.wild3d.model.Latents;
 import org.wild3d.tf.Sessions;
 import org.wild3d.viz.DatasetGrid;
 import org.wild3d.viz.Grid;
@@ -89,12 +92,12 @@ public final class TrainLoop implements TrainJob {
   @Override
   public void run(RunContext ctx) throws Exception {
     Experiment cfg = ctx.resolved();
-    Train t = cfg.getTrain();
+    GanSpec spec = GanSpec.from(cfg);
     PrintWriter out = ctx.out();
     // Parsed before anything is built, so a bad name fails fast (exit 2, naming it).
     List<MetricSpec> metricSpecs;
     try {
-      metricSpecs = MetricRegistry.parseConfigured(t.getMetricsList());
+      metricSpecs = MetricRegistry.parseConfigured(cfg.getTrain().getMetricsList());
     } catch (Wild3dException e) {
       throw new ConfigException(new ConfigError("train.metrics", e.getMessage()));
     }
@@ -105,7 +108,7 @@ public final class TrainLoop implements TrainJob {
     try (GracefulStop stop = GracefulStop.install(ctx.err(), Main.NAME, beforeFirstStep);
         Graph graph = new Graph()) {
       long t0 = System.nanoTime();
-      GanGraph gg = new GanGraph(graph, cfg);
+      GanGraph gg = new GanGraph(graph, spec);
       int res = gg.g.imageResolution();
       out.printf(
           Locale.ROOT,
@@ -116,7 +119,7 @@ public final class TrainLoop implements TrainJob {
           org.wild3d.tf.FusedOps.status());
       try (Dataset ds = Datasets.open(cfg.getData(), cfg.getCamera(), res, out)) {
         checkDataset(ds, cfg, res);
-        try (Session s = Sessions.create(graph, t.getThreads());
+        try (Session s = Sessions.create(graph, spec.train().threads());
             EventLog log = new EventLog(ctx.runDir())) {
           new Run(ctx, gg, ds, s, log, metricSpecs, stop, afterStep).loop();
         }
@@ -136,13 +139,6 @@ public final class TrainLoop implements TrainJob {
     }
   }
 
-  /** A standard normal draw (Box–Muller) from {@code r}. */
-  static double gaussian(SplittableRandom r) {
-    double u1 = 1.0 - r.nextDouble();
-    double u2 = r.nextDouble();
-    return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
-  }
-
   /** The per-(seed, step, phase) random stream of a step's phase: resume reproduces it exactly. */
   static SplittableRandom rng(long seed, long stepIndex, int phase) {
     long mix = seed * 0x9E3779B97F4A7C15L ^ (stepIndex * 31 + phase) * 0xC2B2AE3D27D4EB4FL;
@@ -150,22 +146,23 @@ public final class TrainLoop implements TrainJob {
   }
 
   /**
-   * The generator inputs of one phase: {@code n} latents, classes drawn like the dataset's labels,
-   * {@code n·v} cameras from the whole-sphere prior (scene-major) and the TF seed {@code (seed,
-   * tfSeed)}.
+   * The generator inputs of one phase: N latents, classes drawn like the dataset's labels, N·V
+   * cameras from the whole-sphere prior (scene-major) and the TF seed {@code (seed, tfSeed)}.
    */
-  static Inputs inputs(Experiment cfg, Dataset ds, int n, int v, SplittableRandom r, long tfSeed) {
-    int zDim = cfg.getModel().getMapping().getZDim();
+  static Inputs inputs(GanSpec spec, Dataset ds, SplittableRandom r, long tfSeed) {
+    int n = spec.scenes();
+    int zDim = spec.model().zDim();
     TFloat32 z = TFloat32.tensorOf(Shape.of(n, zDim));
     int[] cls = new int[n];
     for (int i = 0; i < n; i++) {
       for (int j = 0; j < zDim; j++) {
-        z.setFloat((float) gaussian(r), i, j);
+        z.setFloat((float) Latents.gaussian(r), i, j);
       }
       cls[i] = ds.classOf(r.nextInt(ds.size()));
     }
-    Camera[] cams = new CameraSampler(cfg.getCamera(), r.nextLong()).sample(n * v);
-    return new Inputs(z, TInt32.vectorOf(cls), Cameras.toTensors(cams), TInt64.vectorOf(cfg.getSeed(), tfSeed));
+    Camera[] cams = new CameraSampler(spec.camera(), r.nextLong()).sample(spec.fakeImages());
+    return new Inputs(z, TInt32.vectorOf(cls), Cameras.toTensors(cams),
+        TInt64.vectorOf(spec.seed(), tfSeed));
   }
 
   /** The fed generator inputs of one phase; see {@link #inputs}. */
@@ -256,16 +253,13 @@ public final class TrainLoop implements TrainJob {
   private static final class Run {
     final RunContext ctx;
     final Experiment cfg;
-    final Train t;
+    final TrainSpec t;
     final GanGraph gg;
     final Dataset ds;
     final Session s;
     final EventLog log;
     final CheckpointManager ckpts;
-    final int n; // scenes per step
-    final int v; // views per scene
     final int zDim;
-    final int batchReal;
     long step;
     double kimg;
     BatchReader.Position position = BatchReader.Position.ZERO;
@@ -282,16 +276,13 @@ public final class TrainLoop implements TrainJob {
       this.afterStep = afterStep;
       this.ctx = ctx;
       this.cfg = ctx.resolved();
-      this.t = cfg.getTrain();
+      this.t = gg.spec.train();
       this.gg = gg;
       this.ds = ds;
       this.s = s;
       this.log = log;
-      this.ckpts = new CheckpointManager(ctx.runDir().resolve("checkpoints"), t.getKeepCheckpoints());
-      this.n = t.getBatchSize();
-      this.v = gg.views;
-      this.zDim = cfg.getModel().getMapping().getZDim();
-      this.batchReal = n * v;
+      this.ckpts = new CheckpointManager(ctx.runDir().resolve("checkpoints"), t.keepCheckpoints());
+      this.zDim = gg.spec.model().zDim();
     }
 
     void loop() throws IOException {
@@ -311,10 +302,10 @@ public final class TrainLoop implements TrainJob {
       } else {
         writeReals();
       }
-      double totalKimg = t.getTotalKimg();
-      double tickKimg = t.getKimgPerTick();
+      double totalKimg = t.totalKimg();
+      double tickKimg = t.kimgPerTick();
       double nextTick = (tick + 1) * tickKimg;
-      double maxSeconds = t.getMaxMinutes() * 60;
+      double maxSeconds = t.maxMinutes() * 60;
       progress = new Progress(out, "train", totalKimg, Progress.Unit.KIMG, kimg).timeCap(maxSeconds);
       if (!ctx.resumed()) {
         measure("initialisation (step 0)");
@@ -323,13 +314,14 @@ public final class TrainLoop implements TrainJob {
       Map<String, Integer> counts = new LinkedHashMap<>();
       long firstStep = step;
       CheckpointManager.Checkpoint saved = null; // the checkpoint of the current step, once written
+      MultiViewSpec.RealBatch reals = gg.spec.realBatch();
       try (BatchReader reader =
           BatchReader.open(
               ds,
-              BatchReader.Options.of(gg.stacked ? n : batchReal)
+              BatchReader.Options.of(reals.groups())
                   .withSeed(cfg.getSeed())
                   .withXflip(cfg.getData().getXflip())
-                  .withViewsPerScene(gg.stacked ? v : 1)
+                  .withViewsPerScene(reals.imagesPerGroup())
                   .withStart(position))) {
         stopper.arm(); // from here on a signal waits for the step in flight and a checkpoint
         boolean stop = kimg >= totalKimg;
@@ -376,7 +368,7 @@ public final class TrainLoop implements TrainJob {
               writeSamples();
             }
             log.flush();
-            boolean snapshot = tickDone && tick % t.getSnapshotTicks() == 0;
+            boolean snapshot = tickDone && tick % t.snapshotTicks() == 0;
             if (snapshot || (tickDone && tick == 1) || stop) {
               saved = save();
               if ((snapshot || stop) && !signalled) {
@@ -404,7 +396,7 @@ public final class TrainLoop implements TrainJob {
               step, kimg, saved.dir().toString(), resumeCommand(ctx)));
         }
         if (kimg < totalKimg) {
-          out.printf(Locale.ROOT, "stopped at the time limit (train.max_minutes = %.1f)%n", t.getMaxMinutes());
+          out.printf(Locale.ROOT, "stopped at the time limit (train.max_minutes = %.1f)%n", t.maxMinutes());
         }
       }
     }
@@ -438,7 +430,7 @@ public final class TrainLoop implements TrainJob {
               losses.put("G", scalar(res, 0));
             }
           }
-          if (gg.gReg != null && step % t.getDensityRegInterval() == 0) {
+          if (gg.gReg != null && step % t.densityRegInterval() == 0) {
             try (Result res = in.feed(s.runner(), gg).addTarget(gg.gReg).fetch(gg.lossDensity).run()) {
               losses.put("G_density", scalar(res, 0));
             }
@@ -461,7 +453,7 @@ public final class TrainLoop implements TrainJob {
             }
           }
         }
-        if (gg.dReg != null && step % t.getR1Interval() == 0) {
+        if (gg.dReg != null && step % t.r1Interval() == 0) {
           try (Result res =
               blur.apply(s.runner()).feed(gg.real, x).feed(gg.cReal, c).addTarget(gg.dReg)
                   .fetch(gg.r1Penalty).run()) {
@@ -470,12 +462,7 @@ public final class TrainLoop implements TrainJob {
         }
       }
       // EMA with StyleGAN2's half-life and ramp-up.
-      double emaNimg = t.getEmaKimg() * 1000;
-      if (t.getEmaRampup() > 0) {
-        emaNimg = Math.min(emaNimg, kimg * 1000 * t.getEmaRampup());
-      }
-      float beta = emaNimg > 0 ? (float) Math.pow(0.5, batchReal / Math.max(emaNimg, 1e-8)) : 0f;
-      try (TFloat32 b = TFloat32.scalarOf(beta)) {
+      try (TFloat32 b = TFloat32.scalarOf(t.emaBeta(kimg, gg.spec.fakeImages()))) {
         s.runner().feed(gg.emaBeta, b).addTarget(gg.updateEma).run();
       }
       for (var e : losses.entrySet()) {
@@ -499,8 +486,7 @@ public final class TrainLoop implements TrainJob {
 
     /** EG3D's blur σ of D's inputs now: train.blur_sigma fading linearly to 0 by blur_fade_kimg. */
     float blurSigma() {
-      return t.getBlurFadeKimg() > 0
-          ? (float) (t.getBlurSigma() * Math.max(1 - kimg / t.getBlurFadeKimg(), 0)) : 0f;
+      return t.blurSigmaAt(kimg);
     }
 
     SplittableRandom rng(long stepIndex, int phase) {
@@ -508,7 +494,7 @@ public final class TrainLoop implements TrainJob {
     }
 
     Inputs inputs(SplittableRandom r, long tfSeed) {
-      return TrainLoop.inputs(cfg, ds, n, v, r, tfSeed);
+      return TrainLoop.inputs(gg.spec, ds, r, tfSeed);
     }
 
     /**
@@ -533,10 +519,10 @@ public final class TrainLoop implements TrainJob {
       String inception = cfg.getEval().getInceptionPath();
       MetricJobs.Settings settings = new MetricJobs.Settings(
           Datasets.cacheDir(data).resolve("metrics"), inception.isEmpty() ? null : Path.of(inception),
-          cfg.getEval().getBatchSize(), 0, cfg.getEval().getClassifierSteps(), t.getThreads());
+          cfg.getEval().getBatchSize(), 0, cfg.getEval().getClassifierSteps(), t.threads());
       ImageGenerator live = new ImageGenerator() {
         @Override
-        public Snapshot.Generated generate(float[] z, int[] classes, Camera[] cameras, float psi) {
+        public GeneratedImages generate(float[] z, int[] classes, Camera[] cameras, float psi) {
           if (stopper.requested()) {
             throw new MetricsStopped();
           }
@@ -620,7 +606,7 @@ public final class TrainLoop implements TrainJob {
       int scenes = classes * GRID_SCENES;
       int views = GRID_VIEWS;
       SplittableRandom r = new SplittableRandom(cfg.getSeed() + 12345);
-      TFloat32 zt = TFloat32.tensorOf(Shape.of((long) scenes * views, zDim));
+      float[] zs = new float[scenes * views * zDim];
       int[] cls = new int[scenes * views];
       Camera[] cams = new Camera[scenes * views];
       double radius = cfg.getCamera().getRadius();
@@ -628,67 +614,49 @@ public final class TrainLoop implements TrainJob {
       for (int sc = 0; sc < scenes; sc++) {
         float[] z = new float[zDim];
         for (int j = 0; j < zDim; j++) {
-          z[j] = (float) gaussian(r);
+          z[j] = (float) Latents.gaussian(r);
         }
         for (int vi = 0; vi < views; vi++) {
           int row = sc * views + vi;
-          for (int j = 0; j < zDim; j++) {
-            zt.setFloat(z[j], row, j);
-          }
+          System.arraycopy(z, 0, zs, row * zDim, zDim);
           cls[row] = sc / GRID_SCENES;
-          cams[row] = Camera.fromSpherical(2 * Math.PI * vi / views + 0.3, Math.toRadians(60), radius, fov);
+          cams[row] = Camera.fromSpherical(2 * Math.PI * vi / views + 0.3, Math.toRadians(60),
+              radius, fov);
         }
       }
       int res = gg.g.imageResolution();
       int rr = cfg.getRender().getResolution();
-      try (zt;
-          TInt32 ct = TInt32.vectorOf(cls);
-          Cameras.Batch cb = Cameras.toTensors(cams);
-          TFloat32 psi = TFloat32.scalarOf(1f);
-          Result out =
-              s.runner()
-                  .feed(gg.sample.z(), zt)
-                  .feed(gg.sample.classes(), ct)
-                  .feed(gg.sample.cam2world(), cb.cam2world())
-                  .feed(gg.sample.intrinsics(), cb.intrinsics())
-                  .feed(gg.sample.psi(), psi)
-                  .fetch(gg.sample.out().image())
-                  .fetch(gg.sample.out().depth())
-                  .run()) {
-        TFloat32 img = (TFloat32) out.get(0);
-        TFloat32 depth = (TFloat32) out.get(1);
-        float near = cfg.getRender().getRayStart();
-        float far = cfg.getRender().getRayEnd();
-        float[][] tiles = new float[scenes * views][];
-        float[][] depthTiles = new float[scenes * views][];
-        for (int i = 0; i < tiles.length; i++) {
-          tiles[i] = new float[res * res * 3];
-          img.get(i).copyTo(org.tensorflow.ndarray.buffer.DataBuffers.of(tiles[i], false, false));
-          float[] d = new float[rr * rr];
-          depth.get(i).copyTo(org.tensorflow.ndarray.buffer.DataBuffers.of(d, false, false));
-          for (int k = 0; k < d.length; k++) {
-            d[k] = 1f - 2f * (d[k] - near) / (far - near); // near = white, far = black
-          }
-          depthTiles[i] = d;
+      GeneratedImages out = gg.sample.generate(s, zs, cls, cams, 1f);
+      float near = cfg.getRender().getRayStart();
+      float far = cfg.getRender().getRayEnd();
+      float[][] tiles = new float[scenes * views][];
+      float[][] depthTiles = new float[scenes * views][];
+      for (int i = 0; i < tiles.length; i++) {
+        tiles[i] = java.util.Arrays.copyOfRange(out.images(), i * res * res * 3,
+            (i + 1) * res * res * 3);
+        float[] d = java.util.Arrays.copyOfRange(out.depth(), i * rr * rr, (i + 1) * rr * rr);
+        for (int k = 0; k < d.length; k++) {
+          d[k] = 1f - 2f * (d[k] - near) / (far - near); // near = white, far = black
         }
-        int cols = GRID_SCENES * views;
-        BufferedImage grid = Grid.assemble(tiles, classes, cols, res, res, 3, 1);
-        Path dir = ctx.runDir().resolve("samples");
-        Grid.writePng(grid, dir.resolve(String.format(Locale.ROOT, "fakes-step%07d.png", step)));
-        Grid.writePng(grid, dir.resolve("fakes-latest.png"));
-        Grid.writePng(
-            Grid.assemble(depthTiles, classes, cols, rr, rr, 1, 1), dir.resolve("depth-latest.png"));
-        byte[] rgb = new byte[grid.getWidth() * grid.getHeight() * 3];
-        for (int y = 0, k = 0; y < grid.getHeight(); y++) {
-          for (int x = 0; x < grid.getWidth(); x++) {
-            int p = grid.getRGB(x, y);
-            rgb[k++] = (byte) (p >> 16);
-            rgb[k++] = (byte) (p >> 8);
-            rgb[k++] = (byte) p;
-          }
-        }
-        log.image("samples", step, rgb, grid.getHeight(), grid.getWidth());
+        depthTiles[i] = d;
       }
+      int cols = GRID_SCENES * views;
+      BufferedImage grid = Grid.assemble(tiles, classes, cols, res, res, 3, 1);
+      Path dir = ctx.runDir().resolve("samples");
+      Grid.writePng(grid, dir.resolve(String.format(Locale.ROOT, "fakes-step%07d.png", step)));
+      Grid.writePng(grid, dir.resolve("fakes-latest.png"));
+      Grid.writePng(
+          Grid.assemble(depthTiles, classes, cols, rr, rr, 1, 1), dir.resolve("depth-latest.png"));
+      byte[] rgb = new byte[grid.getWidth() * grid.getHeight() * 3];
+      for (int y = 0, k = 0; y < grid.getHeight(); y++) {
+        for (int x = 0; x < grid.getWidth(); x++) {
+          int p = grid.getRGB(x, y);
+          rgb[k++] = (byte) (p >> 16);
+          rgb[k++] = (byte) (p >> 8);
+          rgb[k++] = (byte) p;
+        }
+      }
+      log.image("samples", step, rgb, grid.getHeight(), grid.getWidth());
     }
 
     static float scalar(Result r, int i) {

@@ -19,6 +19,7 @@ import org.tensorflow.types.TFloat32;
 import org.wild3d.checkpoint.CheckpointManager;
 import org.wild3d.config.Configs;
 import org.wild3d.config.Experiment;
+import org.wild3d.config.GanSpec;
 import org.wild3d.tf.Sessions;
 
 /** Test helper: every variable of a run's training graph, by name, as float arrays. */
@@ -63,7 +64,7 @@ final class CheckpointValues {
   /** Every variable of the training graph of {@code cfg} restored from {@code c}. */
   static Map<String, float[]> read(Experiment cfg, CheckpointManager.Checkpoint c) {
     try (Graph graph = new Graph()) {
-      new GanGraph(graph, cfg);
+      new GanGraph(graph, GanSpec.from(cfg));
       try (Session s = Sessions.create(graph, 1)) {
         CheckpointManager.restore(s, c, Configs.architectureHash(cfg));
         return fetchAll(graph, s);

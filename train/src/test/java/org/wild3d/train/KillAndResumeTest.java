@@ -28,6 +28,7 @@ import org.tensorflow.Session;
 import org.wild3d.checkpoint.CheckpointManager;
 import org.wild3d.config.Configs;
 import org.wild3d.config.Experiment;
+import org.wild3d.config.GanSpec;
 import org.wild3d.tf.Sessions;
 import picocli.CommandLine;
 
@@ -342,7 +343,7 @@ class KillAndResumeTest {
     Experiment cfg = Configs.readResolved(reference());
     if (graph == null) {
       graph = new Graph();
-      new GanGraph(graph, cfg);
+      new GanGraph(graph, GanSpec.from(cfg));
     }
     try (Session s = Sessions.create(graph, 1)) {
       CheckpointManager.restore(s, c, Configs.architectureHash(cfg));

@@ -16,6 +16,7 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.wild3d.config.Experiment;
+import org.wild3d.config.GanSpec;
 import org.wild3d.data.Batch;
 import org.wild3d.data.BatchReader;
 import org.wild3d.data.Dataset;
@@ -57,10 +58,9 @@ class MultiViewTrainingTest {
   private Step dStep(String multiview) {
     Experiment cfg =
         TinyTraining.load(dir.resolve("cache"), "model { multiview { " + multiview + " } }").resolved();
-    int n = cfg.getTrain().getBatchSize();
+    GanSpec spec = GanSpec.from(cfg);
     try (Graph graph = new Graph()) {
-      GanGraph gg = new GanGraph(graph, cfg);
-      int v = gg.views;
+      GanGraph gg = new GanGraph(graph, spec);
       int res = gg.g.imageResolution();
       assertThat(gg.g.hasSuperResolution()).as("tiny config renders at the image resolution").isFalse();
       Operand<TFloat32> realLogits = gg.d.score(gg.real, null, gg.cReal); // the D step's scoring of reals
@@ -68,11 +68,11 @@ class MultiViewTrainingTest {
           BatchReader reader =
               BatchReader.open(
                   ds,
-                  BatchReader.Options.of(gg.stacked ? n : n * v)
+                  BatchReader.Options.of(spec.realBatch().groups())
                       .withSeed(cfg.getSeed())
-                      .withViewsPerScene(gg.stacked ? v : 1));
+                      .withViewsPerScene(spec.realBatch().imagesPerGroup()));
           Session s = Sessions.create(graph, 2);
-          TrainLoop.Inputs in = TrainLoop.inputs(cfg, ds, n, v, TrainLoop.rng(cfg.getSeed(), 0, 1), 1)) {
+          TrainLoop.Inputs in = TrainLoop.inputs(spec, ds, TrainLoop.rng(cfg.getSeed(), 0, 1), 1)) {
         Batch real = reader.next();
         try (TFloat32 x = real.imagesTensor();
             TInt32 c = real.classesTensor();
@@ -89,8 +89,8 @@ class MultiViewTrainingTest {
           TFloat32 fakes = (TFloat32) r.get(0);
           return new Step(
               cfg,
-              n,
-              v,
+              spec.scenes(),
+              spec.model().multiview().views(),
               res,
               fakes.shape().asArray(),
               r.get(1).shape().asArray(),

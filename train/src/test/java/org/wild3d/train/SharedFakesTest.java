@@ -20,7 +20,10 @@ import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 import org.wild3d.camera.CameraSampler;
 import org.wild3d.camera.Cameras;
+import org.wild3d.config.CameraPriorSpec;
 import org.wild3d.config.Experiment;
+import org.wild3d.config.GanSpec;
+import org.wild3d.model.Latents;
 import org.wild3d.nn.Param;
 import org.wild3d.tf.Sessions;
 
@@ -70,15 +73,15 @@ class SharedFakesTest {
   private static List<float[]> after(Experiment cfg, Function<GanGraph, List<Op>> targets,
       List<float[]> before, int[] numG) {
     try (Graph graph = new Graph()) {
-      GanGraph gg = new GanGraph(graph, cfg);
+      GanGraph gg = new GanGraph(graph, GanSpec.from(cfg));
       int n = cfg.getTrain().getBatchSize();
-      int nv = n * gg.views;
+      int nv = gg.spec.fakeImages();
       int zDim = cfg.getModel().getMapping().getZDim();
       int res = gg.g.imageResolution();
       SplittableRandom r = new SplittableRandom(3);
       float[] z = new float[n * zDim];
       for (int i = 0; i < z.length; i++) {
-        z[i] = (float) TrainLoop.gaussian(r);
+        z[i] = (float) Latents.gaussian(r);
       }
       float[] x = new float[nv * res * res * 3];
       for (int i = 0; i < x.length; i++) {
@@ -101,7 +104,7 @@ class SharedFakesTest {
           TInt32 cft = TInt32.vectorOf(cf);
           TInt32 crt = TInt32.vectorOf(cr);
           TInt64 seed = TInt64.vectorOf(7, 11);
-          Cameras.Batch cams = Cameras.toTensors(new CameraSampler(cfg.getCamera(), 5).sample(nv))) {
+          Cameras.Batch cams = Cameras.toTensors(new CameraSampler(CameraPriorSpec.from(cfg.getCamera()), 5).sample(nv))) {
         if (before != null) {
           before.addAll(values(s, vars));
         }

@@ -18,6 +18,7 @@ import org.tensorflow.Session;
 import org.wild3d.checkpoint.CheckpointManager;
 import org.wild3d.config.Configs;
 import org.wild3d.config.Experiment;
+import org.wild3d.config.GanSpec;
 import org.wild3d.tf.Sessions;
 import picocli.CommandLine;
 
@@ -92,7 +93,7 @@ class TrainDeterminismTest {
     Map<String, float[]> restored;
     Map<String, float[]> other;
     try (Graph graph = new Graph()) {
-      new GanGraph(graph, cfg);
+      new GanGraph(graph, GanSpec.from(cfg));
       try (Session fresh = Sessions.create(graph, 1)) {
         init = CheckpointValues.fetchAll(graph, fresh);
       }
