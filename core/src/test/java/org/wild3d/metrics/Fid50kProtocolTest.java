@@ -17,6 +17,8 @@ import org.wild3d.config.Experiment;
 import org.wild3d.config.LoadedConfig;
 import org.wild3d.data.Dataset;
 import org.wild3d.data.Datasets;
+import org.wild3d.metrics.features.InceptionV3Graph;
+import org.wild3d.model.GeneratedImages;
 import org.wild3d.model.ImageGenerator;
 import org.wild3d.model.Snapshot;
 import org.wild3d.model.TinyRuns;
@@ -56,7 +58,7 @@ class Fid50kProtocolTest {
         Dataset ds = Datasets.open(e.getData(), e.getCamera(), e.getData().getResolution(), log)) {
       ImageGenerator recording = new ImageGenerator() {
         @Override
-        public Snapshot.Generated generate(float[] z, int[] classes, Camera[] cameras,
+        public GeneratedImages generate(float[] z, int[] classes, Camera[] cameras,
             float psi) {
           psis.add(psi);
           for (int c : classes) {

@@ -16,6 +16,7 @@ import java.util.concurrent.Future;
 import org.wild3d.DataException;
 import org.wild3d.camera.Camera;
 import org.wild3d.config.CameraPrior;
+import org.wild3d.config.CameraPriorSpec;
 import org.wild3d.config.Data;
 import org.wild3d.config.Experiment;
 import org.wild3d.data.Dataset;
@@ -25,6 +26,7 @@ import org.wild3d.data.TrueView;
 import org.wild3d.image.Images;
 import org.wild3d.image.RgbImage;
 import org.wild3d.log.Progress;
+import org.wild3d.model.GeneratedImages;
 import org.wild3d.model.ImageGenerator;
 import org.wild3d.model.Snapshot;
 import picocli.CommandLine.Command;
@@ -184,7 +186,7 @@ final class SamplesCommand implements Callable<Integer> {
         for (int start = 0; start < count; start += n) {
           int m = Math.min(n, count - start);
           Draw d = draw(snap, seed + start, m, cumulative, rule, cfg.getCamera());
-          Snapshot.Generated g = snap.generate(d.z(), d.classes(), d.cameras(), truncation);
+          GeneratedImages g = snap.generate(d.z(), d.classes(), d.cameras(), truncation);
           if (pending != null) {
             pending.get();
           }
@@ -260,7 +262,7 @@ final class SamplesCommand implements Callable<Integer> {
       SplittableRandom r = new SplittableRandom(s).split(); // independent of the latent's stream
       classes[i] = drawClass(cumulative, r.nextDouble());
       if (rule.prior()) {
-        cams[i] = new org.wild3d.camera.CameraSampler(prior, r.nextLong()).sample(1)[0];
+        cams[i] = new org.wild3d.camera.CameraSampler(CameraPriorSpec.from(prior), r.nextLong()).sample(1)[0];
       } else {
         cams[i] = Camera.fromSpherical(2 * Math.PI * r.nextDouble(),
             Math.toRadians(rule.polarDeg()), prior.getRadius(), prior.getFovDegrees());

@@ -64,7 +64,7 @@ class SamplesCommandTest extends EvalCliTest {
       // Pixels: image 6 rendered alone (another batch size) is the stored one.
       int zDim = snap.zDim();
       float[] z = java.util.Arrays.copyOfRange(d.z(), 6 * zDim, 7 * zDim);
-      Snapshot.Generated g = snap.generate(z, new int[] {d.classes()[6]},
+      org.wild3d.model.GeneratedImages g = snap.generate(z, new int[] {d.classes()[6]},
           new Camera[] {d.cameras()[6]}, 1f);
       assertThat(ds.image(6)).isEqualTo(SamplesCommand.toRgb(g.images(), 0, 16));
       var src = ds.extras().getAsJsonObject("source");
