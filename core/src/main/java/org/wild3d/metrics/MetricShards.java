@@ -192,7 +192,8 @@ public final class MetricShards {
     }
     if (m == null || !FORMAT.equals(m.format())) {
       throw new DataException("metric shard " + file + ": expected format " + FORMAT
-          + ", found " + (m == null ? "an empty file" : m.format())
+          + ", found " + (m == null ? "an empty file" : m.format() == null ? "no format field"
+              : m.format())
           + " (give the manifest .json that wild3d-eval metrics --shard wrote)");
     }
     List<Object> required = java.util.Arrays.asList(m.shard(), m.shards(), m.run(),

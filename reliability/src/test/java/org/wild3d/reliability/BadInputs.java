@@ -36,6 +36,7 @@ final class BadInputs {
     evalInputs(c);
     Signals.all(c);
     imports(c);
+    metricShards(c);
     return c;
   }
 
@@ -83,6 +84,29 @@ final class BadInputs {
           return List.of("samples", "--run", fx.run.toString(), "-n", "4", "--out",
               dir.resolve("samples").toString());
         }, 2, "--force"));
+  }
+
+  /** Sharded metrics (issue 21); after the imports so earlier row numbers stay. */
+  private static void metricShards(List<BadInput> c) {
+    c.add(new BadInput("eval input", "metrics --shard past its count", EVAL, (fx, dir) ->
+        List.of("metrics", "--run", fx.run.toString(), "--metrics", "fid2k_cls", "--shard",
+            "3/2", "--out", dir.resolve("shards").toString()), 2, "--shard"));
+    c.add(new BadInput("eval input", "metrics --merge of a file that is not a shard manifest",
+        EVAL, (fx, dir) -> {
+          Path f = dir.resolve("metrics.jsonl");
+          Files.writeString(f, "{\"name\": \"fid2k_cls\", \"value\": 1.0}\n");
+          return List.of("metrics", "--merge", f.toString());
+        }, 4, "metrics.jsonl"));
+    c.add(new BadInput("eval input", "metrics --merge with shard 1 of 2 missing", EVAL,
+        (fx, dir) -> {
+          Path f = dir.resolve("shard-0-of-2.json");
+          Files.writeString(f, "{\"format\": \"wild3d-metric-shard-1\", \"shard\": 0,"
+              + " \"shards\": 2, \"run\": \"" + fx.run + "\", \"checkpoint\": \"c\","
+              + " \"config_hash\": \"h\", \"seed\": 0, \"batch\": 8,"
+              + " \"classifier_steps\": 20, \"dataset\": \"d\","
+              + " \"metrics\": [\"fid2k_cls\"], \"groups\": []}\n");
+          return List.of("metrics", "--merge", f.toString());
+        }, 4, "missing 1/2"));
   }
 
   /** {@code wild3d-train --config FILE --dry-run} on a config file with {@code text}. */
