@@ -77,7 +77,8 @@ final class MetricsCommand implements Callable<Integer> {
     Path run;
 
     @Option(names = "--dataset", paramLabel = "PATH",
-        description = "A dataset folder/zip to compare (with --against or --split); a .pbtxt"
+        description = "A dataset folder/zip to score (it plays the generator) against --against,"
+            + " or its two seeded halves with --split; a .pbtxt"
             + " config file means its data source, like --config.")
     Path dataset;
 
@@ -102,7 +103,9 @@ final class MetricsCommand implements Callable<Integer> {
   Path checkpoint;
 
   @Option(names = "--against", paramLabel = "OTHER",
-      description = "Dataset folder/zip compared with --dataset/--config (it plays the generator).")
+      description = "The reference dataset folder/zip (the real images: their statistics, the _cls"
+          + " classifier and the class names) that --dataset/--config is scored against, e.g."
+          + " --dataset SAMPLES --against REAL.")
   Path against;
 
   @Option(names = "--split",
@@ -206,8 +209,11 @@ final class MetricsCommand implements Callable<Integer> {
       try (Dataset a = target.dataset != null ? Dataset.open(target.dataset)
               : Datasets.open(data, cfg.getCamera(), data.getResolution(), log);
           Dataset b = against != null ? Dataset.open(against) : null) {
-        String fp = DatasetFingerprint.of(a);
-        classNames = a.classNames();
+        // The reference (real side: statistics, the _cls classifier, class names) is --against;
+        // --dataset plays the generator. With --split both halves come from --dataset.
+        Dataset reference = b != null ? b : a;
+        String fp = DatasetFingerprint.of(reference);
+        classNames = reference.classNames();
         Map<String, String> prov = new LinkedHashMap<>();
         prov.put("dataset_location", a.location());
         prov.put("code_version", Version.get());
@@ -225,13 +231,13 @@ final class MetricsCommand implements Callable<Integer> {
                 + a.resolution() + " like " + a.location() + ", found " + b.resolution()
                 + " (re-import it at the same resolution)");
           }
-          real = () -> DatasetImageSource.shuffled(a, REAL_ORDER_SEED);
-          fake = () -> DatasetImageSource.shuffled(b, seed);
+          real = () -> DatasetImageSource.shuffled(b, REAL_ORDER_SEED);
+          fake = () -> DatasetImageSource.shuffled(a, seed);
           stats = new RealStatsCache(cache);
           prov.put("against", b.location());
           prov.put("against_dataset", DatasetFingerprint.of(b));
         }
-        results = MetricJobs.compute(specs, a, fp, real, fake, stats, prov, settings, log);
+        results = MetricJobs.compute(specs, reference, fp, real, fake, stats, prov, settings, log);
       }
     } else {
       try (Snapshot snap = Snapshot.open(target.run, checkpoint, threads.threads(), log);
