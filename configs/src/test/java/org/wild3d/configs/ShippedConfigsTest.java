@@ -49,7 +49,7 @@ class ShippedConfigsTest {
     assertThat(shipped().map(p -> p.getFileName().toString())).contains(
         "shapes-tiny.pbtxt", "shapes-64.pbtxt", "furniture-64.pbtxt", "imagenet-128.pbtxt",
         "imagenet-256.pbtxt", "eg3d-imagenet-128.pbtxt", "eg3d-imagenet-256.pbtxt",
-        "shapenet-128.pbtxt", "bench-tiny.pbtxt", "bench-small.pbtxt");
+        "shapenet-128.pbtxt", "bench-tiny.pbtxt", "bench-small.pbtxt", "stamps-32.pbtxt");
   }
 
   @Test

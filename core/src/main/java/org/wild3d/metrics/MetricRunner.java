@@ -153,6 +153,27 @@ public final class MetricRunner {
    */
   public static List<MetricResult> run(List<MetricSpec> specs, FeatureNetwork net,
       Supplier<ImageSource> generated, long generatorSeed, long metricSeed, Context ctx) {
+    check(specs, net, ctx);
+    Map<Integer, List<MetricSpec>> byCount = byCount(specs);
+    List<MetricResult> results = new ArrayList<>();
+    for (Map.Entry<Integer, List<MetricSpec>> group : byCount.entrySet()) {
+      int count = group.getKey();
+      FeatureCollector.Collected gen = collectGenerated(group.getValue(), net, generated.get(),
+          0, count, ctx.batchSize());
+      results.addAll(evaluate(group.getValue(), net, gen, count, generatorSeed, metricSeed, ctx));
+    }
+    List<MetricResult> ordered = new ArrayList<>();
+    for (MetricSpec s : specs) {
+      results.stream().filter(r -> r.name().equals(s.name())).findFirst().ifPresent(ordered::add);
+    }
+    return ordered;
+  }
+
+  /**
+   * Checks that {@code specs} are feature metrics of {@code net}'s kind and that a classifier
+   * network was trained on the context's dataset.
+   */
+  public static void check(List<MetricSpec> specs, FeatureNetwork net, Context ctx) {
     for (MetricSpec s : specs) {
       if (s.isGeometry()) {
         throw new Wild3dException(Wild3dException.EXIT_USAGE, "metric " + s.name()
@@ -170,40 +191,71 @@ public final class MetricRunner {
           + " on dataset " + ctx.datasetFingerprint() + ", found one trained on "
           + cls.weights().datasetFingerprint() + " (retrain the classifier on this dataset)");
     }
+  }
+
+  /** {@code specs} grouped by image count, in first-seen order: one generated pass per group. */
+  public static Map<Integer, List<MetricSpec>> byCount(List<MetricSpec> specs) {
     Map<Integer, List<MetricSpec>> byCount = new LinkedHashMap<>();
     for (MetricSpec s : specs) {
       byCount.computeIfAbsent(s.count(), c -> new ArrayList<>()).add(s);
     }
+    return byCount;
+  }
+
+  /** Whether a group of metrics needs raw generated feature rows (KID, precision, recall). */
+  public static boolean needsRaw(List<MetricSpec> group) {
+    return group.stream().anyMatch(MetricSpec::needsRawFeatures);
+  }
+
+  /** Whether a group of metrics needs class probabilities of the generated images (IS, acc). */
+  public static boolean needsProbabilities(List<MetricSpec> group) {
+    return group.stream().anyMatch(s -> !s.kind().needsReal);
+  }
+
+  /**
+   * The generated side of one count group: {@code count} images of {@code source} through
+   * {@code net}, keeping raw rows and probabilities when the group needs them. A shard passes a
+   * source that starts at its first index {@code firstIndex} (batches are cut on the unsharded
+   * grid) and its own count.
+   */
+  public static FeatureCollector.Collected collectGenerated(List<MetricSpec> group,
+      FeatureNetwork net, ImageSource source, long firstIndex, int count, int batchSize) {
+    boolean raw = needsRaw(group);
+    FeatureCollector.Collected gen = FeatureCollector.collect(net, source, count,
+        raw ? count : 0, batchSize, needsProbabilities(group), firstIndex);
+    if (gen.stats().count() < count) {
+      throw new Wild3dException(Wild3dException.EXIT_FAILURE, "generated images: expected "
+          + count + ", found " + gen.stats().count() + " (the generator source ran out)");
+    }
+    return gen;
+  }
+
+  /**
+   * The results of one count group ({@code group}, all with {@code count} images) from its
+   * generated side {@code gen} (collected in one pass, or merged from shards) and the real
+   * statistics of the context's cache.
+   */
+  public static List<MetricResult> evaluate(List<MetricSpec> group, FeatureNetwork net,
+      FeatureCollector.Collected gen, int count, long generatorSeed, long metricSeed,
+      Context ctx) {
+    checkArgument(gen.stats().count() == count, "generated features: expected %s, found %s",
+        count, gen.stats().count());
+    boolean raw = needsRaw(group);
+    // One real-statistics file per group: with raw rows if any metric of the group needs them.
+    FeatureStats real = group.stream().anyMatch(s -> s.kind().needsReal)
+        ? real(group.get(0), net, raw, ctx)
+        : null;
+    // Precision and recall come from one pass over both manifolds.
+    PrecisionRecall.Result2 pr = group.stream().anyMatch(
+        s -> s.kind() == MetricSpec.Kind.PRECISION || s.kind() == MetricSpec.Kind.RECALL)
+        ? PrecisionRecall.compute(real.rawFeatures(), gen.stats().rawFeatures(),
+            PrecisionRecall.K)
+        : null;
     List<MetricResult> results = new ArrayList<>();
-    for (Map.Entry<Integer, List<MetricSpec>> group : byCount.entrySet()) {
-      int count = group.getKey();
-      boolean raw = group.getValue().stream().anyMatch(MetricSpec::needsRawFeatures);
-      boolean probs = group.getValue().stream().anyMatch(s -> !s.kind().needsReal);
-      FeatureCollector.Collected gen = FeatureCollector.collect(net, generated.get(), count,
-          raw ? count : 0, ctx.batchSize(), probs);
-      if (gen.stats().count() < count) {
-        throw new Wild3dException(Wild3dException.EXIT_FAILURE, "generated images: expected "
-            + count + ", found " + gen.stats().count() + " (the generator source ran out)");
-      }
-      // One real-statistics file per group: with raw rows if any metric of the group needs them.
-      FeatureStats real = group.getValue().stream().anyMatch(s -> s.kind().needsReal)
-          ? real(group.getValue().get(0), net, raw, ctx)
-          : null;
-      // Precision and recall come from one pass over both manifolds.
-      PrecisionRecall.Result2 pr = group.getValue().stream().anyMatch(
-          s -> s.kind() == MetricSpec.Kind.PRECISION || s.kind() == MetricSpec.Kind.RECALL)
-          ? PrecisionRecall.compute(real.rawFeatures(), gen.stats().rawFeatures(),
-              PrecisionRecall.K)
-          : null;
-      for (MetricSpec s : group.getValue()) {
-        results.add(evaluate(s, net, gen, real, pr, generatorSeed, metricSeed, ctx));
-      }
+    for (MetricSpec s : group) {
+      results.add(evaluate(s, net, gen, real, pr, generatorSeed, metricSeed, ctx));
     }
-    List<MetricResult> ordered = new ArrayList<>();
-    for (MetricSpec s : specs) {
-      results.stream().filter(r -> r.name().equals(s.name())).findFirst().ifPresent(ordered::add);
-    }
-    return ordered;
+    return results;
   }
 
   private static MetricResult evaluate(MetricSpec s, FeatureNetwork net,

@@ -94,7 +94,7 @@ class ImageFolderImporterTest {
   }
 
   private ImageFolderImporter.Options options(Path dest, boolean strict) {
-    return new ImageFolderImporter.Options(root, dest, 8, null, 0, strict, 2);
+    return ImageFolderImporter.Options.of(root, dest, 8).withStrict(strict).withThreads(2);
   }
 
   @Test
@@ -115,12 +115,14 @@ class ImageFolderImporterTest {
 
     // Round trip: every pixel and label as the importer's own pipeline computes it.
     String[] good = {"a_wide.png", "b_photo.jpg", "c_gray.png", "d_alpha.png", "e_cmyk.jpg"};
-    try (Dataset ds = Dataset.open(result.dest())) {
+    try (Dataset ds = Dataset.open(result.dest()); PhotoDecoder decoder = new PhotoDecoder()) {
       assertThat(ds.size()).isEqualTo(7);
       assertThat(ds.resolution()).isEqualTo(8);
       for (int i = 0; i < good.length; i++) {
         assertThat(ds.classOf(i)).isZero();
-        RgbImage expected = Resize.cropAndResize(Images.read(root.resolve("n001cats/" + good[i])), 8);
+        Path f = root.resolve("n001cats/" + good[i]);
+        RgbImage expected = Resize.cropAndResize(
+            decoder.decode(Files.readAllBytes(f), f.toString(), 8).image(), 8);
         assertThat(ds.image(i)).as(good[i]).isEqualTo(expected);
       }
       // 8x8 sources are copied exactly.
@@ -182,8 +184,9 @@ class ImageFolderImporterTest {
   void classNamesFileAndPerClassCap() throws IOException {
     Path names = tmp.resolve("names.txt");
     Files.writeString(names, "n001cats tabby cat, Felis catus\nn002dogs dog\n");
-    ImageFolderImporter.Result r = ImageFolderImporter.run(new ImageFolderImporter.Options(
-        root, tmp.resolve("capped"), 4, names, 1, false, 1), null);
+    ImageFolderImporter.Result r = ImageFolderImporter.run(ImageFolderImporter.Options.of(
+        root, tmp.resolve("capped"), 4).withClassNames(names).withMaxPerClass(1).withThreads(1),
+        null);
     assertThat(r.classNames()).containsExactly("tabby cat, Felis catus", "dog");
     assertThat(r.images()).isEqualTo(2);
     try (Dataset ds = Dataset.open(r.dest())) {

@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
     scope = ScopeType.INHERIT,
     description = "Evaluates trained wild3d runs.",
     subcommands = {Main.ConfigCommand.class, MetricsCommand.class, TableCommand.class,
-        RenderCommand.class, MeshCommand.class, ExportCommand.class},
+        RenderCommand.class, MeshCommand.class, ExportCommand.class, SamplesCommand.class},
     footer = {"", "Exit codes: 0 ok, 1 failure, 2 usage, 3 bad config, 4 bad run/checkpoint."})
 public final class Main implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -21,6 +21,7 @@ import org.wild3d.data.Datasets;
 import org.wild3d.metrics.MetricJobs;
 import org.wild3d.metrics.MetricRegistry;
 import org.wild3d.metrics.MetricResult;
+import org.wild3d.metrics.MetricShards;
 import org.wild3d.metrics.MetricSpec;
 import org.wild3d.metrics.RealStatsCache;
 import org.wild3d.metrics.classifier.ClassifierCache;
@@ -62,6 +63,8 @@ import picocli.CommandLine.Spec;
 final class MetricsCommand implements Callable<Integer> {
   static final long REAL_ORDER_SEED = MetricJobs.REAL_ORDER_SEED;
   static final String METRICS_FILE = MetricJobs.METRICS_FILE;
+  /** Default folder of shard manifests in a run directory. */
+  static final String SHARDS_DIR = "metric-shards";
 
   @Spec CommandSpec spec;
 
@@ -74,21 +77,35 @@ final class MetricsCommand implements Callable<Integer> {
     Path run;
 
     @Option(names = "--dataset", paramLabel = "PATH",
-        description = "A dataset folder/zip to compare (with --against or --split); a .pbtxt"
+        description = "A dataset folder/zip to score (it plays the generator) against --against,"
+            + " or its two seeded halves with --split; a .pbtxt"
             + " config file means its data source, like --config.")
     Path dataset;
 
     @Option(names = "--config", paramLabel = "FILE",
         description = "Use this config's data source as the dataset (with --against or --split).")
     Path config;
+
+    @Option(names = "--merge", paramLabel = "SHARD", arity = "1..*",
+        description = "Merge the shard manifests written by --run RUN --shard K/N (all N of"
+            + " them, once each) and compute the metrics as one unsharded run would.")
+    List<Path> merge;
   }
+
+  @Option(names = "--shard", paramLabel = "K/N",
+      description = "With --run: compute only shard K of N (0-based) of the generated images of"
+          + " every metric (images [K*M/N, (K+1)*M/N) of M) and write its feature statistics to"
+          + " --out (a .json manifest or a folder; default RUN/" + SHARDS_DIR + "/) for --merge.")
+  String shard;
 
   @Option(names = "--checkpoint", paramLabel = "DIR",
       description = "Checkpoint directory of the run (default: the newest complete one).")
   Path checkpoint;
 
   @Option(names = "--against", paramLabel = "OTHER",
-      description = "Dataset folder/zip compared with --dataset/--config (it plays the generator).")
+      description = "The reference dataset folder/zip (the real images: their statistics, the _cls"
+          + " classifier and the class names) that --dataset/--config is scored against, e.g."
+          + " --dataset SAMPLES --against REAL.")
   Path against;
 
   @Option(names = "--split",
@@ -122,14 +139,23 @@ final class MetricsCommand implements Callable<Integer> {
   Path cacheDir;
 
   @Option(names = "--out", paramLabel = "FILE",
-      description = "Append results here (default: RUN/" + METRICS_FILE + "; none for datasets).")
+      description = "Append results here (default: RUN/" + METRICS_FILE + "; none for datasets);"
+          + " with --shard: the shard manifest (.json) or its folder.")
   Path out;
 
   @Mixin ThreadsOption threads;
 
   @Override
   public Integer call() throws Exception {
+    if (target.merge != null) {
+      return merge();
+    }
+    MetricShards.Range range = shard == null ? null : MetricShards.Range.parse(shard);
     boolean datasetMode = target.run == null;
+    if (range != null && datasetMode) {
+      throw new ParameterException(spec.commandLine(), "--shard: expected --run RUN (shards"
+          + " split a generator's images), found --dataset/--config");
+    }
     if (datasetMode == (against == null && !split)) {
       throw new ParameterException(spec.commandLine(), datasetMode
           ? "--dataset/--config: expected --against OTHER or --split, found neither"
@@ -183,8 +209,11 @@ final class MetricsCommand implements Callable<Integer> {
       try (Dataset a = target.dataset != null ? Dataset.open(target.dataset)
               : Datasets.open(data, cfg.getCamera(), data.getResolution(), log);
           Dataset b = against != null ? Dataset.open(against) : null) {
-        String fp = DatasetFingerprint.of(a);
-        classNames = a.classNames();
+        // The reference (real side: statistics, the _cls classifier, class names) is --against;
+        // --dataset plays the generator. With --split both halves come from --dataset.
+        Dataset reference = b != null ? b : a;
+        String fp = DatasetFingerprint.of(reference);
+        classNames = reference.classNames();
         Map<String, String> prov = new LinkedHashMap<>();
         prov.put("dataset_location", a.location());
         prov.put("code_version", Version.get());
@@ -202,13 +231,13 @@ final class MetricsCommand implements Callable<Integer> {
                 + a.resolution() + " like " + a.location() + ", found " + b.resolution()
                 + " (re-import it at the same resolution)");
           }
-          real = () -> DatasetImageSource.shuffled(a, REAL_ORDER_SEED);
-          fake = () -> DatasetImageSource.shuffled(b, seed);
+          real = () -> DatasetImageSource.shuffled(b, REAL_ORDER_SEED);
+          fake = () -> DatasetImageSource.shuffled(a, seed);
           stats = new RealStatsCache(cache);
           prov.put("against", b.location());
           prov.put("against_dataset", DatasetFingerprint.of(b));
         }
-        results = MetricJobs.compute(specs, a, fp, real, fake, stats, prov, settings, log);
+        results = MetricJobs.compute(specs, reference, fp, real, fake, stats, prov, settings, log);
       }
     } else {
       try (Snapshot snap = Snapshot.open(target.run, checkpoint, threads.threads(), log);
@@ -221,6 +250,27 @@ final class MetricsCommand implements Callable<Integer> {
         prov.put("kimg", Double.toString(ckpt.manifest().kimg()));
         prov.put("checkpoint_verification", ckpt.verification().label());
         prov.put("config_hash", ckpt.manifest().configHash());
+        if (range != null) {
+          List<MetricShards.Group> groups;
+          try {
+            groups = MetricJobs.shardOfGenerator(snap, ds, specs, settings, prov, range, log);
+          } catch (DataException e) {
+            throw new DataException("run " + target.run + ": " + e.getMessage(), e);
+          }
+          MetricShards.Manifest header = new MetricShards.Manifest(MetricShards.FORMAT,
+              range.index(), range.total(), target.run.toAbsolutePath().normalize().toString(),
+              prov.get("checkpoint"), ckpt.manifest().configHash(), seed, batchSize, steps,
+              DatasetFingerprint.of(ds), specs.stream().map(MetricSpec::name).toList(), null);
+          Path written = MetricShards.write(out != null ? out : target.run.resolve(SHARDS_DIR),
+              range, header, groups);
+          PrintWriter o = spec.commandLine().getOut();
+          o.printf("wrote shard %s of %s to %s%n", range, String.join(", ", header.metrics()),
+              written);
+          o.printf("merge all %d with: wild3d-eval metrics --merge <the %d shard .json files>%n",
+              range.total(), range.total());
+          o.flush();
+          return 0;
+        }
         try {
           results = MetricJobs.ofGenerator(snap, ds, specs, settings, prov, log);
         } catch (DataException e) {
@@ -235,6 +285,52 @@ final class MetricsCommand implements Callable<Integer> {
       for (MetricResult r : results) {
         r.appendTo(jsonl);
       }
+    }
+    printTable(spec.commandLine().getOut(), results, jsonl, classNames);
+    return 0;
+  }
+
+  /**
+   * {@code --merge}: checks that the shards belong together, merges their generated sides and
+   * computes the results against the run's dataset (real statistics from the cache), appended to
+   * {@code --out} or the run's {@code metrics.jsonl} like an unsharded run.
+   */
+  private int merge() throws Exception {
+    var parsed = spec.commandLine().getParseResult();
+    for (String flag : List.of("--shard", "--checkpoint", "--metrics", "--seed", "--batch",
+        "--classifier-steps", "--against", "--split")) {
+      if (parsed.hasMatchedOption(flag)) {
+        throw new ParameterException(spec.commandLine(), flag + ": expected it not with --merge"
+            + " (the shards record what they were computed with), found it");
+      }
+    }
+    PrintWriter log = spec.commandLine().getErr();
+    List<MetricShards.Shard> shards = new ArrayList<>();
+    for (Path p : target.merge) {
+      shards.add(MetricShards.read(p));
+    }
+    List<MetricShards.Shard> ordered = MetricShards.checkTogether(shards);
+    MetricShards.Manifest m = ordered.get(0).manifest();
+    Path run = Path.of(m.run());
+    Experiment cfg = Configs.readResolved(run);
+    Data data = cfg.getData();
+    Path cache = cacheDir != null ? cacheDir : Datasets.cacheDir(data).resolve("metrics");
+    Path inceptionPath = inception != null ? inception
+        : !cfg.getEval().getInceptionPath().isEmpty()
+            ? Path.of(cfg.getEval().getInceptionPath()) : null;
+    MetricJobs.Settings settings = new MetricJobs.Settings(cache, inceptionPath, m.batch(),
+        m.seed(), m.classifierSteps(), threads.threads());
+    List<MetricResult> results;
+    List<String> classNames;
+    try (Dataset ds = Datasets.open(data, cfg.getCamera(), data.getResolution(), log)) {
+      classNames = ds.classNames();
+      results = MetricJobs.ofShards(ordered, ds, settings, log);
+    } catch (DataException e) {
+      throw new DataException("run " + run + ": " + e.getMessage(), e);
+    }
+    Path jsonl = out != null ? out : run.resolve(METRICS_FILE);
+    for (MetricResult r : results) {
+      r.appendTo(jsonl);
     }
     printTable(spec.commandLine().getOut(), results, jsonl, classNames);
     return 0;

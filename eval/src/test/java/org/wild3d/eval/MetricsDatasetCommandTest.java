@@ -57,7 +57,8 @@ class MetricsDatasetCommandTest extends EvalCliTest {
         "fid300_cls", "--cache-dir", cache.toString(), "--classifier-steps", "150", "--out",
         dir.resolve("split.jsonl").toString())).as(err.toString()).isZero();
     MetricResult same = only(dir.resolve("split.jsonl"));
-    assertThat(run("metrics", "--dataset", shapes.toString(), "--against", shifted.toString(),
+    // The colour-shifted copy is scored against the shapes (the reference trains the classifier).
+    assertThat(run("metrics", "--dataset", shifted.toString(), "--against", shapes.toString(),
         "--metrics", "fid300_cls", "--cache-dir", cache.toString(), "--classifier-steps", "150",
         "--out", dir.resolve("against.jsonl").toString())).as(err.toString()).isZero();
     MetricResult far = only(dir.resolve("against.jsonl"));

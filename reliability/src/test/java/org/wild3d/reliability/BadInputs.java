@@ -35,7 +35,78 @@ final class BadInputs {
     runDirectories(c);
     evalInputs(c);
     Signals.all(c);
+    imports(c);
+    metricShards(c);
     return c;
+  }
+
+  /** Two class folders of PNG photos for {@code dataset import}. */
+  private static Path photoTree(Path dir) throws java.io.IOException {
+    Path src = dir.resolve("train");
+    for (String k : List.of("n01440764", "n01443537")) {
+      Files.createDirectories(src.resolve(k));
+      for (int i = 0; i < 2; i++) {
+        Files.write(src.resolve(k).resolve(i + ".png"),
+            Fixtures.png(40, 30, BufferedImage.TYPE_INT_RGB, i));
+      }
+    }
+    return src;
+  }
+
+  /** The importer at scale (issue 22); after the signals so earlier row numbers stay. */
+  private static void imports(List<BadInput> c) {
+    c.add(new BadInput("dataset", "import onto an existing dataset without --force", TRAIN,
+        (fx, dir) -> {
+          Path src = photoTree(dir);
+          Files.createDirectories(dir.resolve("out"));
+          Files.writeString(dir.resolve("out/dataset.json"), "{\"labels\": []}");
+          return List.of("dataset", "import", src.toString(), dir.resolve("out").toString(),
+              "--resolution", "16");
+        }, 2, "--force"));
+    c.add(new BadInput("dataset", "import --class-names of a file not in LOC_synset_mapping.txt "
+        + "format (ImageNet's JSON class index)", TRAIN, (fx, dir) -> {
+          Path src = photoTree(dir);
+          Path json = dir.resolve("imagenet_class_index.json");
+          Files.writeString(json, "{\"0\": [\"n01440764\", \"tench\"], \"1\": [\"n01443537\","
+              + " \"goldfish\"]}\n");
+          return List.of("dataset", "import", src.toString(), dir.resolve("out").toString(),
+              "--resolution", "16", "--class-names", json.toString());
+        }, 4, "imagenet_class_index.json"));
+    c.add(new BadInput("dataset", "import --classes naming folders the source does not have",
+        TRAIN, (fx, dir) -> {
+          Path src = photoTree(dir);
+          return List.of("dataset", "import", src.toString(), dir.resolve("out").toString(),
+              "--resolution", "16", "--classes", "n01440764,n09999999");
+        }, 2, "n09999999"));
+    c.add(new BadInput("eval input", "samples --out onto an existing folder without --force",
+        EVAL, (fx, dir) -> {
+          Files.createDirectories(dir.resolve("samples"));
+          return List.of("samples", "--run", fx.run.toString(), "-n", "4", "--out",
+              dir.resolve("samples").toString());
+        }, 2, "--force"));
+  }
+
+  /** Sharded metrics (issue 21); after the imports so earlier row numbers stay. */
+  private static void metricShards(List<BadInput> c) {
+    c.add(new BadInput("eval input", "metrics --shard past its count", EVAL, (fx, dir) ->
+        List.of("metrics", "--run", fx.run.toString(), "--metrics", "fid2k_cls", "--shard",
+            "3/2", "--out", dir.resolve("shards").toString()), 2, "--shard"));
+    c.add(new BadInput("eval input", "metrics --merge of a file that is not a shard manifest",
+        EVAL, (fx, dir) -> {
+          Path f = dir.resolve("metrics.jsonl");
+          Files.writeString(f, "{\"name\": \"fid2k_cls\", \"value\": 1.0}\n");
+          return List.of("metrics", "--merge", f.toString());
+        }, 4, "metrics.jsonl"));
+    c.add(new BadInput("eval input", "metrics --merge with shard 1 of 2 missing", EVAL,
+        (fx, dir) -> {
+          Path f = dir.resolve("shard-0-of-2.json");
+          Files.writeString(f, "{\"format\": \"wild3d-metric-shard-1\", \"shard\": 0,"
+              + " \"shards\": 2, \"run\": \"" + fx.run + "\", \"checkpoint\": \"c\","
+              + " \"config_hash\": \"h\", \"seed\": 0, \"batch\": 8,"
+              + " \"classifier_steps\": 20, \"dataset\": \"d\","
+              + " \"metrics\": [\"fid2k_cls\"], \"groups\": []}\n");
+          return List.of("metrics", "--merge", f.toString());
+        }, 4, "missing 1/2"));
   }
 
   /** {@code wild3d-train --config FILE --dry-run} on a config file with {@code text}. */

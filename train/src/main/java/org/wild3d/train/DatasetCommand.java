@@ -39,7 +39,10 @@ import picocli.CommandLine;
       DatasetCommand.Shapes.class,
       DatasetCommand.Meshes.class,
       DatasetCommand.Furniture.class,
-      DatasetCommand.Bench.class
+      DatasetCommand.Stamps.class,
+      DatasetCommand.Bench.class,
+      DatasetCommand.ImportBenchCommand.class,
+      DatasetCommand.ReaderBenchCommand.class
     },
     footer = {"", "Exit codes: 0 ok, 1 failure, 2 usage, 4 bad dataset or image."})
 public final class DatasetCommand implements Callable<Integer> {
@@ -61,8 +64,13 @@ public final class DatasetCommand implements Callable<Integer> {
       mixinStandardHelpOptions = true,
       description = {
         "Import an image-folder tree SOURCE/<class>/<image> (e.g. ImageNet train/nXXXXXXXX/*.JPEG):",
-        "decode JPEG/PNG, centre-crop, Lanczos-resize, write DEST (a folder, or .zip).",
-        "Corrupt or unreadable files are listed with the reason and skipped (or fail with --strict)."
+        "decode JPEG/PNG (JPEGs reduced by libjpeg's DCT scaling where the resolution allows, EXIF",
+        "orientation applied), centre-crop, Lanczos-resize, write DEST (a folder, or .zip) on every",
+        "core. Corrupt or unreadable files are listed with the reason and skipped (or fail with",
+        "--strict). A killed import rerun with the same command continues where it stopped; DEST",
+        "appears only when complete, and an existing one is replaced only with --force.",
+        "ImageNet-100 at 64x64: import train imagenet100-64.zip --resolution 64 --classes",
+        "  imagenet100.txt --class-names LOC_synset_mapping.txt"
       })
   static final class Import implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -78,8 +86,14 @@ public final class DatasetCommand implements Callable<Integer> {
     int resolution;
 
     @Option(names = "--class-names", paramLabel = "FILE",
-        description = "Lines '<folder> <readable name>' (e.g. LOC_synset_mapping.txt).")
+        description = "Readable class names, '<folder> <name>' per line (ImageNet's "
+            + "LOC_synset_mapping.txt format); must name every imported folder.")
     Path classNames;
+
+    @Option(names = "--classes", paramLabel = "FILE|LIST",
+        description = "Import only these class folders: a file with one folder name first on "
+            + "each line, or a comma-separated list (default: all).")
+    String classes;
 
     @Option(names = "--max-per-class", paramLabel = "N", defaultValue = "0",
         description = "At most N images per class (first in sorted order); 0 = all.")
@@ -88,18 +102,38 @@ public final class DatasetCommand implements Callable<Integer> {
     @Option(names = "--strict", description = "Fail on any unreadable file or empty class folder.")
     boolean strict;
 
+    @Option(names = "--force",
+        description = "Replace an existing DEST (once the new import is complete) and discard an "
+            + "unfinished import of other settings.")
+    boolean force;
+
+    @Option(names = "--png-level", paramLabel = "0-9", defaultValue = "0",
+        description = "PNG compression: 0 = stored (fastest, EG3D's choice; default), 1-9 = zlib "
+            + "level with the Up filter (1: about two thirds of the size).")
+    int pngLevel;
+
+    @Option(names = "--fit", paramLabel = "crop|pad", defaultValue = "crop",
+        description = "Make images square by a centre crop (default) or by padding with black"
+            + " (objects cut out on black stay whole).")
+    String fit;
+
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-        description = "Decoding threads; 0 = all cores.")
+        description = "Worker threads (read, decode, resize, encode); 0 = all cores.")
     int threads;
 
     @Override
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
+      if (!fit.equals("crop") && !fit.equals("pad")) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--fit: expected crop or "
+            + "pad, found '" + fit + "'");
+      }
       ImageFolderImporter.Result r = ImageFolderImporter.run(new ImageFolderImporter.Options(
-          source, dest, resolution, classNames, maxPerClass, strict,
-          threads > 0 ? threads : threads()), out);
-      out.printf("wrote %s: %d images, %d classes, %d skipped, %.1f img/s%n", r.dest(),
-          r.images(), r.classNames().size(), r.skipped().size(), r.imagesPerSecond());
+          source, dest, resolution, classNames, classes, maxPerClass, strict,
+          threads > 0 ? threads : threads(), force, pngLevel, fit.equals("pad")), out);
+      out.printf(java.util.Locale.ROOT, "wrote %s: %d images, %d classes, %d skipped, %.1f img/s%s%n",
+          r.dest(), r.images(), r.classNames().size(), r.skipped().size(), r.imagesPerSecond(),
+          r.resumedItems() > 0 ? " (continued after " + r.resumedItems() + " files)" : "");
       out.flush();
       return 0;
     }
@@ -313,6 +347,47 @@ public final class DatasetCommand implements Callable<Integer> {
     }
   }
 
+  @Command(name = "stamps", mixinStandardHelpOptions = true,
+      description = {
+        "Import real photographs of objects grouped by kind from Tux Paint's stamps (Debian:",
+        "apt-get install tuxpaint-stamps-default; GPL-2): birds, flowers, fruit, mammals and",
+        "vegetables, cut out on black, padded to squares. Links them as class folders in",
+        "DEST.photos, then imports those like 'dataset import --fit pad'."
+      })
+  static final class Stamps implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "DEST", description = "New dataset folder or .zip.")
+    Path dest;
+
+    @Option(names = "--stamps", paramLabel = "DIR",
+        defaultValue = org.wild3d.data.TuxPaintStamps.DEBIAN_DIR,
+        description = "Tux Paint's stamps folder (default ${DEFAULT-VALUE}).")
+    Path stamps;
+
+    @Option(names = "--resolution", defaultValue = "32", paramLabel = "N",
+        description = "Side length (default ${DEFAULT-VALUE}).")
+    int resolution;
+
+    @Option(names = "--force", description = "Replace an existing DEST.")
+    boolean force;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter out = spec.commandLine().getOut();
+      Path photos = dest.toAbsolutePath().resolveSibling(dest.getFileName() + ".photos");
+      var counts = org.wild3d.data.TuxPaintStamps.linkTree(stamps, photos);
+      out.printf("linked %s photos into %s%n", counts, photos);
+      ImageFolderImporter.Result r = ImageFolderImporter.run(
+          ImageFolderImporter.Options.of(photos, dest, resolution).withThreads(threads())
+              .withForce(force).withPad(true), out);
+      out.printf(java.util.Locale.ROOT, "wrote %s: %d images, %d classes, %d skipped%n",
+          r.dest(), r.images(), r.classNames().size(), r.skipped().size());
+      out.flush();
+      return 0;
+    }
+  }
+
   @Command(name = "bench", mixinStandardHelpOptions = true,
       description = "Measure the batch reader: batches/s and images/s.")
   static final class Bench implements Callable<Integer> {
@@ -351,6 +426,106 @@ public final class DatasetCommand implements Callable<Integer> {
             batches * batch / secs);
       }
       out.flush();
+      return 0;
+    }
+  }
+
+  /** A work folder: {@code dir} if given (kept), else a temporary one deleted afterwards. */
+  private static Path workDir(Path dir) throws java.io.IOException {
+    return dir != null ? java.nio.file.Files.createDirectories(dir)
+        : java.nio.file.Files.createTempDirectory("wild3d-bench-");
+  }
+
+  private static void deleteTree(Path p) throws java.io.IOException {
+    try (var s = java.nio.file.Files.walk(p)) {
+      for (Path f : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        java.nio.file.Files.deleteIfExists(f);
+      }
+    }
+  }
+
+  @Command(name = "import-bench", mixinStandardHelpOptions = true,
+      description = {
+        "Measure the importer on ImageNet-like JPEGs it makes itself (500x375, quality 90): img/s",
+        "overall and per stage (read, decode, resize, encode, write), against the importer before",
+        "the pipeline. A benchmark, not a test: run it on a quiet machine."})
+  static final class ImportBenchCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--images", defaultValue = "400", paramLabel = "N",
+        description = "JPEGs to make and import (default ${DEFAULT-VALUE}).")
+    int images;
+
+    @Option(names = "--resolutions", defaultValue = "64,128", split = ",", paramLabel = "LIST",
+        description = "Target resolutions (default ${DEFAULT-VALUE}).")
+    int[] resolutions;
+
+    @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
+        description = "Worker threads; 0 = all cores.")
+    int threads;
+
+    @Option(names = "--work", paramLabel = "DIR",
+        description = "Work folder, kept (default: a temporary one, deleted).")
+    Path work;
+
+    @Override
+    public Integer call() throws Exception {
+      Path dir = workDir(work);
+      try {
+        org.wild3d.data.ImportBench.importer(dir, images, resolutions,
+            threads > 0 ? threads : threads(), spec.commandLine().getOut());
+      } finally {
+        if (work == null) {
+          deleteTree(dir);
+        }
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "reader-bench", mixinStandardHelpOptions = true,
+      description = {
+        "Measure the reader at scale on ZIPs it makes itself: Dataset open time and heap for many",
+        "small entries (extrapolated to ImageNet's 1,281,167), and batches/s streaming photos at",
+        "the training resolution. A benchmark, not a test: run it on a quiet machine."})
+  static final class ReaderBenchCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--entries", defaultValue = "100000", paramLabel = "N",
+        description = "Entries of the ZIP that is opened (default ${DEFAULT-VALUE}).")
+    int entries;
+
+    @Option(names = "--stream-entries", defaultValue = "4000", paramLabel = "N",
+        description = "Entries of the ZIP that is streamed (default ${DEFAULT-VALUE}).")
+    int streamEntries;
+
+    @Option(names = "--resolution", defaultValue = "128", paramLabel = "N",
+        description = "Resolution of the streamed photos (default ${DEFAULT-VALUE}).")
+    int resolution;
+
+    @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
+        description = "Decode threads of the batch reader; 0 = all cores.")
+    int threads;
+
+    @Option(names = "--seconds", defaultValue = "10", paramLabel = "S",
+        description = "How long to stream (default ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Option(names = "--work", paramLabel = "DIR",
+        description = "Work folder, kept (default: a temporary one, deleted).")
+    Path work;
+
+    @Override
+    public Integer call() throws Exception {
+      Path dir = workDir(work);
+      try {
+        org.wild3d.data.ImportBench.reader(dir, entries, streamEntries, resolution,
+            threads > 0 ? threads : threads(), seconds, spec.commandLine().getOut());
+      } finally {
+        if (work == null) {
+          deleteTree(dir);
+        }
+      }
       return 0;
     }
   }

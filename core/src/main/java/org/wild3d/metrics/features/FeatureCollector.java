@@ -73,6 +73,19 @@ public final class FeatureCollector {
    */
   public static Collected collect(FeatureNetwork net, ImageSource source, int count, int maxRaw,
       int batchSize, boolean withProbabilities) {
+    return collect(net, source, count, maxRaw, batchSize, withProbabilities, 0);
+  }
+
+  /**
+   * As {@link #collect(FeatureNetwork, ImageSource, int, int, int, boolean)} for a source whose
+   * first image is image {@code firstIndex} of a longer stream (a metric shard): batches are cut
+   * on that stream's grid of {@code batchSize} (the first one ends at the next multiple), so
+   * every image of a shard except those of its first and last batch sees the same batch as in
+   * one unsharded pass (TF's kernels may round a row differently in batches of other sizes).
+   */
+  public static Collected collect(FeatureNetwork net, ImageSource source, int count, int maxRaw,
+      int batchSize, boolean withProbabilities, long firstIndex) {
+    checkArgument(firstIndex >= 0, "first index: expected >= 0, found %s", firstIndex);
     checkArgument(batchSize > 0, "batch size: expected > 0, found %s", batchSize);
     checkArgument(!withProbabilities || net.numClasses() > 0,
         "%s has no class probabilities", net.name());
@@ -81,7 +94,10 @@ public final class FeatureCollector {
     int k = withProbabilities ? net.numClasses() : 0;
     long[][] confusion = withProbabilities ? new long[k][k] : null;
     while (stats.count() < count) {
-      ImageBatch b = source.next((int) Math.min(batchSize, count - stats.count()));
+      // firstIndex 0: exactly the batches of the plain overload, whatever sizes the source returns.
+      long toGrid = firstIndex == 0 ? batchSize
+          : batchSize - (firstIndex + stats.count()) % batchSize;
+      ImageBatch b = source.next((int) Math.min(toGrid, count - stats.count()));
       if (b.size() == 0) {
         break;
       }

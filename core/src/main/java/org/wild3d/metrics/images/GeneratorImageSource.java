@@ -83,6 +83,33 @@ public final class GeneratorImageSource implements ImageSource {
     return f;
   }
 
+  /**
+   * Moves the stream past its next {@code n} images without generating them: draws (and drops)
+   * their latents, classes and cameras exactly as {@link #next} would, so the image that follows
+   * is image {@code n} of a fresh source (how a metric shard starts at its first index). Costs
+   * random draws only.
+   *
+   * @return this source
+   */
+  public GeneratorImageSource skip(long n) {
+    checkArgument(n >= 0, "GeneratorImageSource.skip: expected n >= 0, found %s", n);
+    int zDim = snapshot.zDim();
+    for (long done = 0; done < n; ) {
+      int b = (int) Math.min(SKIP_CHUNK, n - done);
+      for (long i = 0; i < (long) b * zDim; i++) {
+        Latents.gaussian(latents);
+      }
+      for (int i = 0; i < b; i++) {
+        draw(cumulative, classes);
+      }
+      cameras.sample(b);
+      done += b;
+    }
+    return this;
+  }
+
+  private static final int SKIP_CHUNK = 4096;
+
   @Override
   public ImageBatch next(int max) {
     checkArgument(max > 0, "ImageSource.next: expected max > 0, found %s", max);

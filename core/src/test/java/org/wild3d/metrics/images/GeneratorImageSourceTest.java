@@ -45,6 +45,27 @@ class GeneratorImageSourceTest {
   }
 
   @Test
+  void skipStartsAtAnIndexAsIfTheEarlierImagesWereGenerated() {
+    LoadedConfig cfg = TinyRuns.config(dir.resolve("cache"), "");
+    Path run = dir.resolve("run");
+    TinyRuns.writeRun(run, cfg, 1, TinyRuns.Inputs.of(cfg.resolved(), 1), 1f);
+    try (Snapshot s = Snapshot.open(run, 0)) {
+      int[] counts = {1, 2, 1};
+      ImageBatch all = new GeneratorImageSource(s, counts, 5, 1f).next(7);
+      // Images 4..6 by a metric shard: skip 4 (no rendering), then generate 3.
+      ImageBatch tail = new GeneratorImageSource(s, counts, 5, 1f).skip(4).next(3);
+      assertThat(tail.labels()).containsExactly(all.slice(4, 7).labels());
+      assertThat(tail.pixels()).containsExactly(all.slice(4, 7).pixels());
+      // Skipping in pieces is skipping once; skip(0) changes nothing.
+      ImageBatch pieces = new GeneratorImageSource(s, counts, 5, 1f).skip(1).skip(0).skip(3)
+          .next(3);
+      assertThat(pieces.pixels()).containsExactly(tail.pixels());
+      assertThatThrownBy(() -> new GeneratorImageSource(s, counts, 5, 1f).skip(-1))
+          .hasMessageContaining("expected n >= 0");
+    }
+  }
+
+  @Test
   void classFrequenciesOfManyDraws() {
     // Counts 1:3 over classes 0 and 2: the sampler alone, without a generator pass.
     double[] freq = GeneratorImageSource.classFrequencies(new int[] {1, 0, 3}, 9, 20000);
