@@ -223,7 +223,7 @@ public record ClusterSpec(List<String> addresses, int task) {
   private static Wild3dException bad(String field, String expected, String found) {
     return new Wild3dException(Wild3dException.EXIT_CONFIG, ENV + (field.isEmpty() ? "" : " " + field)
         + ": expected " + expected + ", found " + found + " (the " + ENV
-        + " environment variable describes the cluster; see README 'Several machines')");
+        + " environment variable describes the cluster; see README 'Several devices and machines')");
   }
 
   private static String shortly(String s) {

@@ -124,6 +124,32 @@ class MultiWorkerTest {
     assertThat(rlog).contains("resumed from", "step " + (newest + 2) + "  tick");
   }
 
+  @Test
+  void aSignalToOneWorkerStopsAllAfterTheSameStepWithTheChiefsCheckpoint() throws Exception {
+    Path dir = shared.resolve("signal");
+    List<Process> ps = cluster(dir, 2, 10_000, List.of());
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+    while (!log(dir, 1).contains("step 2  tick 2")) {
+      assertThat(ps.get(1).isAlive()).as(log(dir, 1)).isTrue();
+      assertThat(System.nanoTime()).as("no second tick in time: %s", log(dir, 1))
+          .isLessThan(deadline);
+      Thread.sleep(50);
+    }
+    ps.get(1).destroy(); // SIGTERM to the worker, not the chief
+    for (int i = 0; i < 2; i++) {
+      assertThat(ps.get(i).waitFor(120, TimeUnit.SECONDS)).as("process %s stops", i).isTrue();
+      assertThat(ps.get(i).exitValue()).as(log(dir, i)).isEqualTo(5);
+    }
+    assertThat(log(dir, 1)).contains("SIGTERM received", "the chief wrote its checkpoint");
+    assertThat(log(dir, 0)).contains("stopped by a signal to another process of the run at step");
+    Matcher m = Pattern.compile("stopped after step (\\d+)").matcher(log(dir, 1));
+    assertThat(m.find()).as(log(dir, 1)).isTrue();
+    long step = Long.parseLong(m.group(1));
+    Path run = CheckpointValues.onlyRun(dir.resolve("out0"));
+    CheckpointManager cm = new CheckpointManager(run.resolve("checkpoints"), 100);
+    assertThat(cm.latest().orElseThrow().manifest().step()).isEqualTo(step);
+  }
+
   // ---- helpers -------------------------------------------------------------------------------
 
   /** kimg of exactly {@code steps} steps of the tiny run with batch 2·W (4·W reals a step). */
