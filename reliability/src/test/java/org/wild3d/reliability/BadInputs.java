@@ -149,6 +149,13 @@ final class BadInputs {
   }
 
   private static void overrides(List<BadInput> c) {
+    c.add(new BadInput("devices", "--devices with an unknown kind", TRAIN,
+        (fx, dir) -> List.of("--dry-run", "--devices", "tpu:2"), 2, "--devices"));
+    c.add(new BadInput("devices", "--devices gpu on a machine without GPUs", TRAIN,
+        (fx, dir) -> List.of("--dry-run", "--devices", "gpu"), 2, "--devices gpu"));
+    c.add(new BadInput("devices", "a batch that does not split over the towers", TRAIN,
+        (fx, dir) -> List.of("--dry-run", "--devices", "cpu:2", "--override",
+            "train { batch_size: 4 }"), 3, "train.batch_size"));
     c.add(new BadInput("override", "unbalanced braces", TRAIN,
         (fx, dir) -> List.of("--dry-run", "--override", "model {"), 3, "--override"));
     c.add(new BadInput("override", "unknown field", TRAIN,

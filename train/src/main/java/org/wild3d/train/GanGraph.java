@@ -176,11 +176,12 @@ public final class GanGraph {
       if (n % parts != 0 || (group > 0 && (n / parts) % group != 0)) {
         throw new org.wild3d.Wild3dException(org.wild3d.Wild3dException.EXIT_CONFIG,
             String.format(java.util.Locale.ROOT, "train.batch_size: expected a multiple of %d"
-                + " (%d parts of the batch: %d towers x %d processes, times"
+                + " (%d parts of the batch: %d tower%s x %d process%s, times"
                 + " model.discriminator.mbstd_group_size %d, so that every part's minibatch-std"
                 + " groups are whole), found %d (%s; raise train.batch_size, use fewer devices or"
                 + " a smaller mbstd_group_size)", parts * Math.max(1, group), parts,
-                placement.towers(), placement.tasks(), group, spec.train().batchSize(),
+                placement.towers(), placement.towers() == 1 ? "" : "s", placement.tasks(),
+                placement.tasks() == 1 ? "" : "es", group, spec.train().batchSize(),
                 n == spec.scenes() ? spec.scenes() + " scenes per step"
                     : rb.groups() + " real groups per step"));
       }
