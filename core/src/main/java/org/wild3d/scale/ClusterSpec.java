@@ -5,12 +5,18 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
+import org.tensorflow.Server;
 import org.tensorflow.proto.ClusterDef;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.JobDef;
@@ -155,6 +161,29 @@ public record ClusterSpec(List<String> addresses, int task) {
         .setProtocol("grpc")
         .setDefaultSessionConfig(config)
         .build();
+  }
+
+  /**
+   * Starts this process's TensorFlow server, {@code config} being its sessions' default. It lives
+   * until the JVM ends: TensorFlow's servers cannot be stopped cleanly ({@code Server.stop()} throws
+   * in TF 2.18), so a reference is kept here, as every session on it must outlive it.
+   */
+  public Server startServer(ConfigProto config) {
+    Server server = new Server(serverDef(config));
+    server.start();
+    SERVERS.add(server);
+    return server;
+  }
+
+  private static final List<Server> SERVERS = new CopyOnWriteArrayList<>();
+
+  /** A TCP port free on 127.0.0.1 right now (for loopback clusters: benches and tests). */
+  public static int freeLoopbackPort() {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The session target of this process's own server. */

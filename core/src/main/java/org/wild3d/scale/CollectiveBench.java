@@ -2,10 +2,6 @@ package org.wild3d.scale;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -14,7 +10,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
-import org.tensorflow.Server;
 import org.tensorflow.Session;
 import org.tensorflow.TargetSessions;
 import org.tensorflow.op.Ops;
@@ -62,7 +57,7 @@ public final class CollectiveBench {
     int[] ports = new int[workers];
     List<String> addresses = new ArrayList<>();
     for (int i = 0; i < workers; i++) {
-      ports[i] = freePort();
+      ports[i] = ClusterSpec.freeLoopbackPort();
       addresses.add("127.0.0.1:" + ports[i]);
     }
     ConfigProto config = Sessions.config(0);
@@ -74,9 +69,7 @@ public final class CollectiveBench {
       for (int i = 0; i < workers; i++) {
         ClusterSpec cl = new ClusterSpec(addresses, i);
         ConfigProto c = cl.withCollectiveLeader(config);
-        Server server = new Server(cl.serverDef(c));
-        server.start();
-        SERVERS.add(server);
+        cl.startServer(c);
         Graph g = new Graph();
         graphs.add(g);
         Placement p = new Placement(List.of(), i, workers, 60f);
@@ -104,8 +97,6 @@ public final class CollectiveBench {
     }
   }
 
-  private static final List<Server> SERVERS = new java.util.concurrent.CopyOnWriteArrayList<>();
-
   @FunctionalInterface
   private interface Work {
     void run() throws Exception;
@@ -126,14 +117,6 @@ public final class CollectiveBench {
       return t[t.length / 2];
     } catch (Exception e) {
       throw new IllegalStateException("all-reduce benchmark: " + e.getMessage(), e);
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

@@ -2,7 +2,6 @@ package org.wild3d.scale;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.ServerSocket;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -28,16 +27,10 @@ import org.tensorflow.types.TFloat32;
  * between the two tasks — the mechanism multi-host training stands on.
  */
 class LoopbackClusterTest {
-  static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
   @Test
   @Timeout(60)
   void aCollectiveMeanAcrossTwoTasksOfALoopbackCluster() throws Exception {
-    int[] ports = {freePort(), freePort()};
+    int[] ports = {ClusterSpec.freeLoopbackPort(), ClusterSpec.freeLoopbackPort()};
     ClusterDef cluster = ClusterDef.newBuilder().addJob(JobDef.newBuilder().setName("worker")
         .putTasks(0, "127.0.0.1:" + ports[0]).putTasks(1, "127.0.0.1:" + ports[1])).build();
     ConfigProto config = ConfigProto.newBuilder().setInterOpParallelismThreads(1)

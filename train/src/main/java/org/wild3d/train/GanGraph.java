@@ -321,9 +321,7 @@ public final class GanGraph {
     }
     if (t.densityRegOn()) {
       float scale = t.densityReg() * og.lazyInterval();
-      Reduced gr = ph.reduce("g_reg", 3, k -> List.of(towers.get(k).lossDensity()), null,
-          k -> ph.gradsG(k, ph.lt(k).math.mul(towers.get(k).lossDensity(), ph.lt(k).constant(scale))),
-          null);
+      Reduced gr = ph.penalty("g_reg", 3, k -> towers.get(k).lossDensity(), scale, true);
       lossDensity = gr.losses().get(0);
       gReg = adamG.apply(gr.grads(), gLr, gr.others());
     } else {
@@ -339,9 +337,7 @@ public final class GanGraph {
     dMain = adamD.apply(dm.grads(), dLr, dm.others());
     if (t.r1()) {
       float scale = t.r1Gamma() / 2f * od.lazyInterval();
-      Reduced dr = ph.reduce("d_reg", 5, k -> List.of(towers.get(k).r1Penalty()), null,
-          k -> ph.gradsD(k, ph.lt(k).math.mul(towers.get(k).r1Penalty(), ph.lt(k).constant(scale))),
-          null);
+      Reduced dr = ph.penalty("d_reg", 5, k -> towers.get(k).r1Penalty(), scale, false);
       r1Penalty = dr.losses().get(0);
       dReg = adamD.apply(dr.grads(), dLr, dr.others());
     } else {
@@ -391,6 +387,18 @@ public final class GanGraph {
 
     List<Operand<TFloat32>> gradsD(int k, Operand<TFloat32> loss) {
       return k == 0 ? adamD.gradients(loss) : Grads.of(scope(k, "grad"), loss, values(ds()));
+    }
+
+    /**
+     * A lazy regulariser's phase: every tower's {@code penalty} times {@code scale} differentiated
+     * for G ({@code generator}) or D, reduced with the penalty itself.
+     */
+    Reduced penalty(String phase, int instanceKey,
+        java.util.function.IntFunction<Operand<TFloat32>> penalty, float scale, boolean generator) {
+      return reduce(phase, instanceKey, k -> List.of(penalty.apply(k)), null, k -> {
+        Operand<TFloat32> loss = lt(k).math.mul(penalty.apply(k), lt(k).constant(scale));
+        return generator ? gradsG(k, loss) : gradsD(k, loss);
+      }, null);
     }
 
     private List<Param> gs() {

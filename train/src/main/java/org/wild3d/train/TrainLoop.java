@@ -165,15 +165,10 @@ public final class TrainLoop implements TrainJob {
     return scale.cluster() == null ? c : scale.cluster().withCollectiveLeader(c);
   }
 
-  /**
-   * Starts this process's TensorFlow server of the cluster (it lives until the JVM ends: TF's
-   * servers cannot be stopped cleanly).
-   */
+  /** Starts this process's TensorFlow server of the cluster ({@link ClusterSpec#startServer}). */
   static Server startServer(RunContext ctx, GanSpec spec, RunContext.Scale scale) {
     ClusterSpec cl = scale.cluster();
-    Server server = new Server(cl.serverDef(sessionConfig(spec, scale)));
-    server.start();
-    SERVERS.add(server);
+    Server server = cl.startServer(sessionConfig(spec, scale));
     ctx.out().printf(Locale.ROOT, "worker %d of %d (%s)%s; TensorFlow server started%n",
         cl.task(), cl.size(), cl.addresses().get(cl.task()),
         cl.isChief() ? ", the chief: it writes the run directory" : ": writes nothing (the chief"
@@ -181,9 +176,6 @@ public final class TrainLoop implements TrainJob {
     ctx.out().flush();
     return server;
   }
-
-  /** The servers this JVM started (kept reachable: they must outlive every session). */
-  private static final List<Server> SERVERS = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   static String describe(Placement p, GanGraph gg) {
     long bytes = 0;

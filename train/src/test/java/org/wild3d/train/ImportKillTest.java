@@ -6,7 +6,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -49,16 +48,8 @@ class ImportKillTest {
 
     Path dest = tmp.resolve("killed.zip");
     Path journal = tmp.resolve(".killed.zip.import").resolve("journal");
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx1g");
-    String cache = System.getProperty("org.bytedeco.javacpp.cachedir");
-    if (cache != null) {
-      cmd.add("-Dorg.bytedeco.javacpp.cachedir=" + cache);
-    }
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
-        "dataset", "import", src.toString(), dest.toString(), "--resolution", "16", "--threads",
-        "1"));
+    List<String> cmd = TinyTraining.javaMain(List.of("dataset", "import", src.toString(),
+        dest.toString(), "--resolution", "16", "--threads", "1"));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(tmp.resolve("log.txt").toFile());
     pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");

@@ -382,26 +382,10 @@ class KillAndResumeTest {
       args.add("--override");
       args.add(o);
     }
-    ProcessBuilder pb = new ProcessBuilder(javaMain(args)).redirectErrorStream(true)
+    ProcessBuilder pb = new ProcessBuilder(TinyTraining.javaMain(args)).redirectErrorStream(true)
         .redirectOutput(log.toFile());
     pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
     return pb.start();
-  }
-
-  /** The java command running {@link Main} with this JVM's class path and native cache. */
-  private static List<String> javaMain(List<String> args) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx1g");
-    String cache = System.getProperty("org.bytedeco.javacpp.cachedir");
-    if (cache != null) {
-      cmd.add("-Dorg.bytedeco.javacpp.cachedir=" + cache);
-    }
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(Main.class.getName());
-    cmd.addAll(args);
-    return cmd;
   }
 
   /**

@@ -3,8 +3,6 @@ package org.wild3d.train;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,6 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.wild3d.checkpoint.CheckpointManager;
 import org.wild3d.config.Configs;
 import org.wild3d.config.Experiment;
+import org.wild3d.scale.ClusterSpec;
 
 /**
  * Several {@code wild3d-train} processes on 127.0.0.1 (free ports, TF_CONFIG) train one run: the
@@ -113,7 +112,8 @@ class MultiWorkerTest {
     Path resolved = run.resolve(Configs.RESOLVED_FILE);
     Files.writeString(resolved, Files.readString(resolved).replaceFirst(
         "(?m)^(\\s*)total_kimg: [0-9.eE+-]+$", "$1total_kimg: " + kimg(newest + 2, 2)));
-    ProcessBuilder pb = new ProcessBuilder(java(List.of("--resume", run.toString())))
+    ProcessBuilder pb =
+        new ProcessBuilder(TinyTraining.javaMain(List.of("--resume", run.toString())))
         .redirectErrorStream(true).redirectOutput(dir.resolve("resume.log").toFile());
     pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
     pb.environment().remove("TF_CONFIG");
@@ -173,7 +173,8 @@ class MultiWorkerTest {
   private static Process run(Path dir, int workers, long steps, List<String> extra)
       throws IOException {
     Files.createDirectories(dir);
-    ProcessBuilder pb = new ProcessBuilder(java(args(dir.resolve("out0"), workers, steps, extra)))
+    ProcessBuilder pb = new ProcessBuilder(
+            TinyTraining.javaMain(args(dir.resolve("out0"), workers, steps, extra)))
         .redirectErrorStream(true).redirectOutput(dir.resolve("0.log").toFile());
     pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
     pb.environment().remove("TF_CONFIG");
@@ -186,40 +187,19 @@ class MultiWorkerTest {
     Files.createDirectories(dir);
     List<String> addresses = new ArrayList<>();
     for (int i = 0; i < workers; i++) {
-      addresses.add("\"127.0.0.1:" + freePort() + "\"");
+      addresses.add("\"127.0.0.1:" + ClusterSpec.freeLoopbackPort() + "\"");
     }
     List<Process> ps = new ArrayList<>();
     for (int i = 0; i < workers; i++) {
-      ProcessBuilder pb = new ProcessBuilder(java(args(dir.resolve("out" + i), workers, steps,
-          extra))).redirectErrorStream(true).redirectOutput(dir.resolve(i + ".log").toFile());
+      ProcessBuilder pb = new ProcessBuilder(TinyTraining.javaMain(args(dir.resolve("out" + i),
+          workers, steps, extra))).redirectErrorStream(true)
+          .redirectOutput(dir.resolve(i + ".log").toFile());
       pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
       pb.environment().put("TF_CONFIG", "{\"cluster\": {\"worker\": [" + String.join(", ",
           addresses) + "]}, \"task\": {\"type\": \"worker\", \"index\": " + i + "}}");
       ps.add(pb.start());
     }
     return ps;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
-  /** The java command running {@link Main} with this JVM's class path and native cache. */
-  private static List<String> java(List<String> args) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx1g");
-    String cache = System.getProperty("org.bytedeco.javacpp.cachedir");
-    if (cache != null) {
-      cmd.add("-Dorg.bytedeco.javacpp.cachedir=" + cache);
-    }
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(Main.class.getName());
-    cmd.addAll(args);
-    return cmd;
   }
 
   private static String log(Path dir) throws IOException {

@@ -40,6 +40,25 @@ final class TinyTraining {
     return ConfigLoader.loadDefault(overrides(cache, extra));
   }
 
+  /**
+   * The java command running {@link Main} with {@code args} in a new JVM with this JVM's class
+   * path and native cache (multi-process and signal tests).
+   */
+  static List<String> javaMain(List<String> args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx1g");
+    String cache = System.getProperty("org.bytedeco.javacpp.cachedir");
+    if (cache != null) {
+      cmd.add("-Dorg.bytedeco.javacpp.cachedir=" + cache);
+    }
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(Main.class.getName());
+    cmd.addAll(args);
+    return cmd;
+  }
+
   /** Captured writers. */
   static final class Io {
     final StringWriter out = new StringWriter();
